@@ -1,0 +1,53 @@
+"""The `placement-planner` command: the app with no subcommand, else validate / solve / generate."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+# Each subcommand lives in its own module with add_arguments(parser) and run(args) -> int.
+COMMANDS = {
+    "validate": "placement_planner.commands.validate",
+    "solve": "placement_planner.commands.solve",
+    "generate": "placement_planner.commands.generate",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        module = importlib.import_module(COMMANDS[argv[0]])
+        parser = argparse.ArgumentParser(prog=f"placement-planner {argv[0]}",
+                                         description=module.__doc__)
+        module.add_arguments(parser)
+        args = parser.parse_args(argv[1:])  # exits 2 on a usage error
+        return int(module.run(args) or 0)
+    if argv and argv[0] in ("-h", "--help"):
+        print(_usage())
+        return 0
+    if argv and argv[0] in ("-V", "--version"):
+        from placement_planner import __version__
+        print(f"placement-planner {__version__}")
+        return 0
+    bad = [a for a in argv if a.startswith("-")]
+    if bad:
+        print(f"placement-planner: unknown option {bad[0]}\n\n{_usage()}", file=sys.stderr)
+        return 2
+    # The desktop app is imported only here, so the core and the CLI run without Qt.
+    app = importlib.import_module("placement_planner.ui.app")
+    return int(app.run(argv) or 0)
+
+
+def _usage() -> str:
+    return (
+        "usage: placement-planner [FILE...]                 open the app with these files\n"
+        "       placement-planner validate FILE...          print every problem in the input\n"
+        "       placement-planner solve FILE... -o OUT.xlsx [--summary-json PATH] [--time-limit S]\n"
+        "       placement-planner generate --scale demo|region|national [--seed N] -o PATH\n"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subcommands of the `placement-planner` command line."""

@@ -1,0 +1,1 @@
+"""Qt-free OR-Tools models that turn PlanningData into a Plan."""

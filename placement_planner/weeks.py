@@ -18,7 +18,7 @@ def monday_of(day: dt.date) -> dt.date:
 def mondays(dates: pd.Series) -> pd.Series:
     """Vectorised ``monday_of`` for a datetime64 series (NaT stays NaT)."""
     dates = pd.to_datetime(dates)
-    return (dates - pd.to_timedelta(dates.dt.weekday, unit="D")).dt.normalize()
+    return (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.normalize()
 
 
 def week_index(dates: pd.Series | pd.DatetimeIndex, week0: dt.date) -> np.ndarray:

@@ -1,0 +1,97 @@
+"""Eligible placements, pruned with numpy before any model exists.
+
+An arc is (group, pool) that passes every eligibility rule of the contract; a placement
+option is an arc with one start week whose whole stay finds places in the pool.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from placement_planner.geo import haversine_km
+from placement_planner.solver.groups import Groups
+from placement_planner.solver.pools import Pools, Sites
+
+_CHUNK_CELLS = 4_000_000   # group x pool cells tested at once (bounds memory)
+
+
+def eligible_arcs(groups: Groups, pools: Pools, sites: Sites) -> tuple[np.ndarray, np.ndarray]:
+    """(group, pool) pairs passing profession, setting, suspension, ics/region and travel."""
+    out_g, out_p = [], []
+    pool_ics, pool_region = sites.ics[pools.site], sites.region[pools.site]
+    pool_lat, pool_lon = sites.lat[pools.site], sites.lon[pools.site]
+    for prof in np.unique(groups.profession):
+        g_all = np.flatnonzero(groups.profession == prof)
+        p = np.flatnonzero(pools.profession == prof)
+        if not len(p):
+            continue
+        step = max(1, _CHUNK_CELLS // len(p))
+        for lo in range(0, len(g_all), step):
+            g = g_all[lo:lo + step]
+            ok = _same_or_blank(groups.setting[g], pools.setting[p])
+            ok &= _same_or_blank(groups.ics[g], pool_ics[p])
+            ok &= _same_or_blank(groups.region[g], pool_region[p])
+            ok &= _within_reach(groups.lat[g], groups.lon[g], groups.limit[g],
+                                pool_lat[p], pool_lon[p])
+            gi, pi = np.nonzero(ok)
+            out_g.append(g[gi])
+            out_p.append(p[pi])
+    if not out_g:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(out_g).astype(np.int64), np.concatenate(out_p).astype(np.int64)
+
+
+def _same_or_blank(wanted: np.ndarray, offered: np.ndarray) -> np.ndarray:
+    wanted = wanted[:, None]
+    return (wanted == "") | (wanted == offered[None, :])
+
+
+def _within_reach(lat, lon, limit, site_lat, site_lon) -> np.ndarray:
+    """A group with coordinates reaches sites within its limit; one without reaches all."""
+    has = ~(np.isnan(lat) | np.isnan(lon))
+    dist = haversine_km(lat[:, None], lon[:, None], site_lat[None, :], site_lon[None, :])
+    with np.errstate(invalid="ignore"):
+        near = dist <= limit[:, None]          # NaN site coordinates compare False
+    return np.where(has[:, None], near, True)
+
+
+def placement_options(groups: Groups, pools: Pools, arc_g: np.ndarray, arc_p: np.ndarray):
+    """Every (group, pool, start week) whose weeks t..t+weeks-1 all have places.
+
+    Returns (group, pool, start, upper bound) arrays; the bound is the fewest places
+    offered over the stay, capped by the group's learners.
+    """
+    n_weeks = pools.places.shape[1]
+    zero_prefix = np.zeros((len(pools), n_weeks + 1), dtype=np.int32)
+    np.cumsum(pools.places <= 0, axis=1, out=zero_prefix[:, 1:])
+    flex = groups.flex[arc_g]
+    n_opt = 2 * flex + 1
+    rep = np.repeat(np.arange(len(arc_g)), n_opt)
+    offset = np.arange(len(rep)) - np.repeat(np.cumsum(n_opt) - n_opt, n_opt) - flex[rep]
+    g, p = arc_g[rep], arc_p[rep]
+    t = groups.start[g] + offset
+    end = t + groups.weeks[g]
+    ok = (t >= 0) & (end <= n_weeks)
+    g, p, t, end = g[ok], p[ok], t[ok], end[ok]
+    ok = zero_prefix[p, end] == zero_prefix[p, t]
+    g, p, t, end = g[ok], p[ok], t[ok], end[ok]
+    ub = np.minimum(groups.learners[g], _window_min(pools.places, p, t, end))
+    return g, p, t, ub
+
+
+def _window_min(places: np.ndarray, p: np.ndarray, t: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Fewest places over each window, by a sparse table (log2(weeks) numpy passes)."""
+    if not len(p):
+        return np.zeros(0, np.int64)
+    table = [places]
+    while (1 << len(table)) <= places.shape[1]:
+        prev, half = table[-1], 1 << (len(table) - 1)
+        table.append(np.minimum(prev[:, :-half], prev[:, half:]))
+    length = end - t
+    level = np.floor(np.log2(length)).astype(np.int64)
+    out = np.empty(len(p), dtype=np.int64)
+    for k in np.unique(level):
+        m = level == k
+        tab = table[k]
+        out[m] = np.minimum(tab[p[m], t[m]], tab[p[m], end[m] - (1 << k)])
+    return out

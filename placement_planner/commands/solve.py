@@ -1,0 +1,169 @@
+"""Plan placements from input workbooks and write the output workbook (progress on stderr).
+
+Exit 0 when the workbook is written; 1 when the input is invalid (every problem is printed,
+nothing is written), when locked allocations cannot all be kept, or when the output cannot
+be written. Ctrl-C stops the solve and writes the best plan found so far; a second Ctrl-C
+quits without writing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from pathlib import Path
+
+_WARNINGS_SHOWN = 10
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="input workbooks (.xlsx, .xlsm, .ods, .xls, .csv); sheets are found by name")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT.xlsx",
+                        help="output workbook to write (replaced if it exists)")
+    parser.add_argument("--summary-json", metavar="PATH", help="also write the Summary figures as JSON")
+    parser.add_argument("--time-limit", type=float, metavar="S",
+                        help="seconds the solver may take (default: Settings time_limit_s, else 60)")
+    parser.add_argument("--threads", type=int, metavar="N",
+                        help="solver threads (default: Settings threads, else 2)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from placement_planner.io import WorkbookError, load_workbooks
+    from placement_planner.io.export import ExportError, summary_json, write_plan_workbook
+
+    output = Path(args.output)
+    if output.suffix.lower() not in (".xlsx", ".xlsm"):
+        _err(f"The output must be an .xlsx workbook (got '{output.name}').")
+        return 1
+    if not (output.parent if str(output.parent) else Path(".")).is_dir():
+        _err(f"The folder {output.parent} does not exist; create it or choose another output.")
+        return 1
+    for name, value in (("--time-limit", args.time_limit), ("--threads", args.threads)):
+        if value is not None and not value > 0:
+            _err(f"{name} must be above 0 (got {value}).")
+            return 1
+
+    try:
+        loaded = load_workbooks(args.files)
+    except WorkbookError as exc:
+        print(f"ERROR\t{exc}")
+        return 1
+    if loaded.has_errors or loaded.data is None:
+        for problem in loaded.problems:
+            print(problem.line())
+        errors = sum(1 for p in loaded.problems if p.is_error)
+        _err(f"{errors} error(s) in the input; nothing was written. Fix them and run again.")
+        return 1
+    warnings = [p for p in loaded.problems if not p.is_error]
+    for problem in warnings[:_WARNINGS_SHOWN]:
+        _err(problem.line())
+    if len(warnings) > _WARNINGS_SHOWN:
+        _err(f"... and {len(warnings) - _WARNINGS_SHOWN} more warning(s); "
+             f"`placement-planner validate` lists them all.")
+
+    data = loaded.data
+    changes = {k: v for k, v in (("time_limit_s", args.time_limit), ("threads", args.threads))
+               if v is not None}
+    if changes:  # the output's Settings sheet shows what this solve used
+        data.settings = data.settings.with_(**changes)
+
+    plan = _solve(data)
+    if plan is None:
+        return 130
+    status = getattr(plan.status, "value", str(plan.status))
+    if status in ("infeasible", "error"):
+        for message in plan.messages:
+            _err(message)
+        _err(f"No plan was made (status: {status}); nothing was written.")
+        return 1
+
+    from placement_planner.analysis import plan_report
+    report = plan_report(data, plan)
+    try:
+        write_plan_workbook(output, data, plan, report=report)
+        if args.summary_json:
+            summary_json(args.summary_json, report.summary)
+    except ExportError as exc:
+        _err(exc.message)
+        return 1
+    s = report.summary
+    print(f"Wrote {output}: placed {s['learners_placed']:,} of {s['learners_requested']:,} learners "
+          f"(status {s['status']}); {len(report.unplaced):,} group(s) with learners unplaced.")
+    return 0
+
+
+def _solve(data):
+    """Solve on a worker thread so Ctrl-C can ask the solver to stop and keep its best plan."""
+    from placement_planner.solver import SolveOptions, solve
+    from placement_planner.solver.progress import Progress
+
+    printer = _ProgressPrinter()
+    progress = Progress(listener=printer)
+    result: dict = {}
+
+    def work() -> None:
+        try:
+            result["plan"] = solve(data, SolveOptions(), progress)
+        except BaseException as exc:  # handed to the main thread
+            result["error"] = exc
+
+    worker = threading.Thread(target=work, name="placement-solve", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+    except KeyboardInterrupt:
+        _err("Stopping: keeping the best plan found so far (Ctrl-C again to quit)...")
+        progress.cancel()
+        try:
+            while worker.is_alive():
+                worker.join(0.2)
+        except KeyboardInterrupt:
+            _err("Stopped; nothing was written.")
+            return None
+    printer.flush(progress.snapshot())
+    if "error" in result:
+        raise result["error"]
+    return result["plan"]
+
+
+class _ProgressPrinter:
+    """Prints solver progress to stderr: every phase change, else at most once a second."""
+
+    def __init__(self, every_s: float = 1.0) -> None:
+        self._lock = threading.Lock()
+        self._every = every_s
+        self._last_time = 0.0
+        self._last_phase = None
+        self._last_line = ""
+
+    def __call__(self, state) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if state.phase == self._last_phase and now - self._last_time < self._every:
+                return
+            self._last_phase, self._last_time = state.phase, now
+            self._print(state)
+
+    def flush(self, state) -> None:
+        with self._lock:
+            self._print(state)
+
+    def _print(self, state) -> None:
+        parts = [f"[{state.elapsed_s:7.1f}s]", state.phase or "solving"]
+        if state.best is not None:
+            parts.append(f"best {state.best:,.6g}")
+        if state.bound is not None:
+            parts.append(f"bound {state.bound:,.6g}")
+        if state.fraction is not None:
+            parts.append(f"{100 * state.fraction:.0f}%")
+        line = "  ".join(parts)
+        if line != self._last_line:
+            print(line, file=sys.stderr, flush=True)
+            self._last_line = line
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

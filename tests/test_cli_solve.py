@@ -1,0 +1,116 @@
+"""`placement-planner solve`: invalid input writes nothing; a plan is written, re-imported, re-solved."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import placement_planner.solver as solver_pkg
+from placement_planner.cli import main
+from placement_planner.domain import ALLOCATION_COLUMNS, Plan, PlanStatus
+from placement_planner.io import load_workbooks
+from workbooks import minimal_sheets, write_xlsx
+
+HAS_SOLVER = hasattr(solver_pkg, "solve")
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    return write_xlsx(tmp_path / "in.xlsx", minimal_sheets())
+
+
+@pytest.fixture
+def fake_solver(monkeypatch):
+    """A stand-in solver that places D1 at S1 and reports progress, like the real one."""
+    import placement_planner.solver.options  # noqa: F401  (SolveOptions must exist)
+
+    calls = []
+
+    def solve(data, options=None, progress=None):
+        calls.append(options)
+        if progress is not None:
+            progress.report("placed", best=3.0, bound=5.0)
+        rows = pd.DataFrame([("D1", "S1", "acute", 1, 3, False)], columns=ALLOCATION_COLUMNS)
+        return Plan(allocations=rows, status=PlanStatus.FEASIBLE, bound=5.0, solve_seconds=0.1)
+
+    monkeypatch.setattr(solver_pkg, "solve", solve, raising=False)
+    if not hasattr(solver_pkg, "SolveOptions"):
+        monkeypatch.setattr(solver_pkg, "SolveOptions", solver_pkg.options.SolveOptions, raising=False)
+    return calls
+
+
+def test_invalid_input_prints_every_problem_and_writes_nothing(tmp_path, capsys):
+    sheets = minimal_sheets()
+    sheets["Demand"][1][3] = "lots"          # learners not a number
+    sheets["Capacity"][2][0] = "S9"          # unknown site
+    bad = write_xlsx(tmp_path / "bad.xlsx", sheets)
+    out = tmp_path / "out.xlsx"
+    assert main(["solve", str(bad), "-o", str(out)]) == 1
+    printed = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("ERROR\tDemand\trow 2\tlearners") for line in printed)
+    assert any(line.startswith("ERROR\tCapacity\trow 3\tsite_id") for line in printed)
+    assert not out.exists()
+    assert sorted(os.listdir(tmp_path)) == ["bad.xlsx"]
+
+
+def test_missing_input_file_is_exit_1(tmp_path, capsys):
+    assert main(["solve", str(tmp_path / "nope.xlsx"), "-o", str(tmp_path / "o.xlsx")]) == 1
+    assert "ERROR" in capsys.readouterr().out
+    assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_output_must_be_xlsx(inputs, tmp_path, capsys):
+    assert main(["solve", str(inputs), "-o", str(tmp_path / "out.csv")]) == 1
+    assert ".xlsx" in capsys.readouterr().err
+
+
+def test_solve_writes_workbook_json_and_progress(inputs, tmp_path, capsys, fake_solver):
+    out, js = tmp_path / "out.xlsx", tmp_path / "summary.json"
+    code = main(["solve", str(inputs), "-o", str(out), "--summary-json", str(js),
+                 "--time-limit", "7", "--threads", "3"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "placed" in captured.err and "best 3" in captured.err and "bound 5" in captured.err
+    summary = json.loads(js.read_text())
+    assert summary["learners_placed"] == 3 and summary["learners_requested"] == 5
+    assert summary["status"] == "feasible" and summary["gap"] == pytest.approx(0.4)
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[:5] == ["Summary", "Allocations", "Unplaced", "Gaps", "Utilisation"]
+    settings = {r[0]: r[1] for r in book["Settings"].iter_rows(min_row=2, values_only=True)}
+    assert settings["time_limit_s"] == "7" and settings["threads"] == "3"
+
+
+def test_output_open_in_excel_is_exit_1_without_traceback(inputs, tmp_path, capsys, monkeypatch,
+                                                          fake_solver):
+    out = tmp_path / "out.xlsx"
+    out.write_bytes(b"old")
+
+    def locked(src, dst):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", locked)
+    assert main(["solve", str(inputs), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "open in Excel" in err and "Traceback" not in err
+    assert sorted(os.listdir(tmp_path)) == ["in.xlsx", "out.xlsx"] and out.read_bytes() == b"old"
+
+
+@pytest.mark.skipif(not HAS_SOLVER, reason="the solver has not landed yet")
+def test_end_to_end_export_reimports_to_the_same_plan(inputs, tmp_path, capsys):
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    assert main(["solve", str(inputs), "-o", str(first), "--time-limit", "20"]) == 0
+    assert main(["solve", str(first), "-o", str(second), "--time-limit", "20"]) == 0
+    capsys.readouterr()
+
+    def allocations(path):
+        frame = pd.read_excel(path, sheet_name="Allocations")
+        return frame.sort_values(["demand_id", "site_id", "start_date"]).reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(allocations(first), allocations(second))
+    reloaded = load_workbooks([second])
+    assert not reloaded.has_errors
+    assert reloaded.data.previous["learners"].sum() == allocations(second)["learners"].sum()

@@ -1,0 +1,139 @@
+"""The shipped reference data: current ICBs and regions, old ICB names, postcodes, trusts, practices, universities.
+
+Everything is read from ``placement_planner.resources`` (trimmed copies of public data, see
+``resources/reference/ATTRIBUTION.md``); nothing outside the installed package is read.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+
+def _open_csv(*parts: str) -> pd.DataFrame:
+    path = resources.files("placement_planner.resources").joinpath(*parts)
+    with path.open("r", encoding="utf-8") as handle:
+        return pd.read_csv(handle, dtype=str, keep_default_na=False)
+
+
+@lru_cache(maxsize=1)
+def current_icbs() -> pd.DataFrame:
+    """The 36 ICBs of England since April 2026: icb_code, icb_name, region_code, region_name."""
+    icbs = _open_csv("icbs_2026.csv")
+    return icbs.rename(columns={"ICB_CODE": "icb_code", "ICB_NAME": "icb_name",
+                                "COMM_REGION_CODE": "region_code", "COMM_REGION_NAME": "region_name"})
+
+
+def current_icb_names() -> list[str]:
+    return current_icbs()["icb_name"].tolist()
+
+
+def regions() -> dict[str, str]:
+    """NHS England region code (Y56..Y63) -> region name."""
+    icbs = current_icbs()
+    return dict(zip(icbs["region_code"], icbs["region_name"]))
+
+
+@lru_cache(maxsize=1)
+def old_icb_table() -> pd.DataFrame:
+    """The 42 ICBs of July 2022 -> the current ICB holding most of their GP practices.
+
+    Columns: icb22_code, icb22_name, icb_code, icb_name, practices, share_of_practices
+    (share < 1 where the old ICB was split between new ones).
+    """
+    return _open_csv("icb_2022_to_2026.csv")
+
+
+def old_icb_map() -> dict[str, str]:
+    """{2022 ICB name -> current ICB name} for all 42 old ICBs (identity for unchanged ones).
+
+    Names are the official long forms; comparing them case/space-insensitively (and
+    accepting short forms, see ``icb_aliases``) is the importer's job.
+    """
+    table = old_icb_table()
+    return dict(zip(table["icb22_name"], table["icb_name"]))
+
+
+def short_icb_name(name: str) -> str:
+    """'NHS Devon Integrated Care Board' -> 'Devon'."""
+    short = re.sub(r"^NHS\s+", "", name.strip())
+    return re.sub(r"\s+(Integrated Care Board|ICB)$", "", short)
+
+
+def icb_aliases() -> dict[str, str]:
+    """Short forms coordinators type -> current ICB name, old 2022 names included.
+
+    For each name N ('NHS Devon Integrated Care Board') the aliases are N, 'NHS Devon ICB',
+    'Devon ICB' and 'Devon'; an old name's aliases point at its current ICB.
+    """
+    pairs = [(n, n) for n in current_icb_names()] + list(old_icb_map().items())
+    out: dict[str, str] = {}
+    for name, target in pairs:
+        short = short_icb_name(name)
+        for alias in (name, f"NHS {short} ICB", f"{short} ICB", short):
+            out.setdefault(alias, target)
+    return out
+
+
+@lru_cache(maxsize=1)
+def postcode_lookup() -> dict[str, tuple[float, float]]:
+    """{postcode without spaces, upper case: (latitude, longitude)} for every shipped postcode."""
+    table = _open_csv("reference", "postcodes_latlong.csv")
+    return {pc.replace(" ", "").upper(): (float(lat), float(lon))
+            for pc, lat, lon in zip(table["Postcode"], table["lat"], table["long"])}
+
+
+def locate(postcode: str) -> tuple[float, float] | None:
+    return postcode_lookup().get(str(postcode).replace(" ", "").upper())
+
+
+@lru_cache(maxsize=1)
+def trusts() -> pd.DataFrame:
+    """Open NHS trusts in England: ods_code, name, region_code, icb_code, town, postcode."""
+    return _open_csv("reference", "nhs_trusts_open.csv")
+
+
+@lru_cache(maxsize=1)
+def practices() -> pd.DataFrame:
+    """GP practices with their PCN and current ICB (2026)."""
+    return _open_csv("reference", "gp_practices.csv").rename(columns={
+        "PRACTICE_CODE": "code", "PRACTICE_NAME": "name", "PRACTICE_POSTCODE": "postcode",
+        "PCN_CODE": "pcn_code", "PCN_NAME": "pcn_name", "SUB_ICB_LOCATION_CODE": "sub_icb_code",
+        "ICB_CODE": "icb_code"})
+
+
+@lru_cache(maxsize=1)
+def hei_courses() -> pd.DataFrame:
+    """English universities' NMC/HCPC/GMC/GPhC accredited professions, with the campus that teaches each."""
+    table = _open_csv("reference", "hei_courses.csv")
+    for col in ("latitude", "longitude"):
+        table[col] = table[col].astype(float)
+    table["courses"] = table["courses"].astype(int)
+    return table
+
+
+def universities() -> list[str]:
+    """Names of the universities the generator draws demand from."""
+    return sorted(hei_courses()["hei"].unique())
+
+
+_KEEP_UPPER = {"NHS", "PCN", "GP", "ICB", "UK", "II", "III", "NE", "NW", "SE", "SW", "ST", "MK", "HMP"}
+_KEEP_LOWER = {"and", "of", "the", "upon", "on", "in", "for", "at", "with", "by"}
+
+
+def tidy_name(text: str) -> str:
+    """ODS upper-case names in the case people write them: 'THE DENSHAM SURGERY' -> 'The Densham Surgery'."""
+    words = []
+    for i, word in enumerate(str(text).strip().split()):
+        bare = re.sub(r"[^A-Za-z]", "", word)
+        if bare.upper() in _KEEP_UPPER and bare.upper() != "ST":
+            words.append(word.upper())
+        elif i > 0 and bare.lower() in _KEEP_LOWER:
+            words.append(word.lower())
+        else:
+            words.append("-".join(part[:1].upper() + part[1:].lower() for part in word.split("-")))
+    name = " ".join(words)
+    return re.sub(r"'S\b", "'s", name)

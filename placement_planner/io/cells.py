@@ -23,15 +23,9 @@ _MONTHS.update({"sept": 9, "june": 6, "july": 7})
 
 
 def is_blank(series: pd.Series) -> np.ndarray:
-    def blank(v) -> bool:
-        if v is None:
-            return True
-        if isinstance(v, float):
-            return math.isnan(v)
-        if isinstance(v, str):
-            return v.strip() == ""
-        return v is pd.NaT
-    return np.fromiter((blank(v) for v in series), dtype=bool, count=len(series))
+    """None, NaN, NaT and "" (sheets are read with whitespace-only cells already made "")."""
+    arr = series.to_numpy(dtype=object)
+    return pd.isna(arr) | (arr == "")
 
 
 def cell_text(value) -> str:
@@ -72,9 +66,10 @@ def _numeric(series: pd.Series, strip_units: tuple[str, ...] = ()) -> tuple[pd.S
         cleaned = texts.str.replace(",", "", regex=False).str.replace("\u00a0", "", regex=False)
         for unit in strip_units:
             cleaned = cleaned.str.replace(unit, "", case=False, regex=False)
-        parsed = pd.to_numeric(cleaned.str.strip(), errors="coerce").to_numpy(dtype=float)
+        cleaned = cleaned.str.strip()
+        parsed = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float)
         values[text_idx] = parsed
-        bad[text_idx] = np.isnan(parsed)
+        bad[text_idx] = np.isnan(parsed) & (cleaned != "").to_numpy()
     bad |= ~blank & ~np.isfinite(values) & ~bad  # inf, or a type that is neither text nor number
     values[~np.isfinite(values)] = np.nan
     return pd.Series(values, index=series.index), bad
@@ -130,36 +125,42 @@ def _serial(value: float) -> pd.Timestamp | None:
 
 def parse_date(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Date cells, Excel serial numbers, dd/mm/yyyy and ISO text -> normalised Timestamps."""
-    out: list = []
-    bad = np.zeros(len(series), dtype=bool)
-    cache: dict[str, pd.Timestamp | None] = {}
-    for i, v in enumerate(series):
-        ts = None
-        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
-            out.append(pd.NaT)
-            continue
-        if isinstance(v, pd.Timestamp):
-            ts = v.normalize()
-        elif isinstance(v, dt.datetime):
-            ts = pd.Timestamp(v.date())
-        elif isinstance(v, dt.date):
-            ts = pd.Timestamp(v)
-        elif isinstance(v, (int, float)) and not isinstance(v, bool):
-            ts = _serial(float(v))
-        elif isinstance(v, str):
-            if not v.strip():
-                out.append(pd.NaT)
-                continue
-            if v not in cache:
-                cache[v] = _text_date(v)
-            ts = cache[v]
-        if ts is None:
-            bad[i] = True
-            out.append(pd.NaT)
-        else:
-            out.append(ts)
-    return pd.Series(pd.to_datetime(pd.Series(out, dtype="datetime64[ns]")).to_numpy(),
-                     index=series.index), bad
+    arr = series.to_numpy(dtype=object)
+    n = len(arr)
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    bad = np.zeros(n, dtype=bool)
+    kinds = np.fromiter((_DATE_KIND.get(type(v), 9) for v in arr), dtype=np.int8, count=n)
+    idx = np.flatnonzero(kinds == 1)                     # date, datetime, Timestamp cells
+    if len(idx):
+        out[idx] = pd.to_datetime(pd.Series(arr[idx], dtype=object)).dt.normalize().to_numpy()
+    idx = np.flatnonzero(kinds == 2)                     # numbers: Excel serials
+    if len(idx):
+        values = arr[idx].astype(float)
+        ok = (values >= _SERIAL_RANGE[0]) & (values <= _SERIAL_RANGE[1])
+        days = np.floor(np.where(ok, values, 0)).astype(np.int64)
+        stamps = (_EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).to_numpy()
+        out[idx[ok]] = stamps[ok]
+        bad[idx[~ok & ~np.isnan(values)]] = True
+    idx = np.flatnonzero(kinds == 3)                     # text
+    if len(idx):
+        cache: dict[str, pd.Timestamp | None] = {}
+        for i in idx:
+            text = arr[i]
+            if text not in cache:
+                cache[text] = _text_date(text) if text.strip() else pd.NaT
+            ts = cache[text]
+            if ts is None:
+                bad[i] = True
+            else:
+                out[i] = ts.to_datetime64() if ts is not pd.NaT else np.datetime64("NaT")
+    bad[kinds == 9] = True                               # booleans, errors, anything else
+    blank = is_blank(series)
+    bad &= ~blank
+    return pd.Series(out, index=series.index), bad
+
+
+_DATE_KIND = {dt.date: 1, dt.datetime: 1, pd.Timestamp: 1, float: 2, int: 2, np.float64: 2, np.int64: 2,
+              str: 3, type(None): 0}
 
 
 _TRUE = {"yes", "y", "true", "1", "x", "locked", "fixed", "agreed"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -80,9 +81,12 @@ def read_table(sheet: RawSheet, schema: SheetSchema, problems: ProblemList) -> S
     _report_duplicate_headers(sheet, schema, header_idx, header_cells, mapping, problems)
 
     body = rows[header_idx + 1:]
+    columns = list(itertools.zip_longest(*body, fillvalue=None)) if body else []
     data = {}
     for name, j in mapping.items():
-        data[name] = pd.Series([r[j] if j < len(r) else None for r in body], dtype=object)
+        cells = columns[j] if j < len(columns) else (None,) * len(body)
+        # Whitespace-only text is a blank cell.
+        data[name] = pd.Series(["" if type(v) is str and v.isspace() else v for v in cells], dtype=object)
     frame = pd.DataFrame(data)
     frame["row"] = np.arange(header_idx + 2, header_idx + 2 + len(body), dtype=np.int64)
     # Blank rows (every mapped cell empty) are normal in real sheets and skipped.

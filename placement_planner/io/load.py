@@ -157,8 +157,9 @@ def _source_sheets(tables: dict[str, list[SheetTable]]) -> dict[str, pd.DataFram
             headers = _unique_headers([cell_text(c) for c in header_cells] + [""] * (width - len(header_cells)))
             body = [list(r) + [None] * (width - len(r)) for r in rows[table.header_row:]]
             frame = pd.DataFrame(body, columns=headers, dtype=object)
-            keep = frame.map(lambda v: cell_text(v) != "").any(axis=1) if len(frame) else []
-            frames.append(frame.loc[keep].reset_index(drop=True) if len(frame) else frame)
+            keep = [any(c is not None and c != "" and not (type(c) is str and c.isspace()) for c in r)
+                    for r in body]
+            frames.append(frame.loc[keep].reset_index(drop=True))
         out[name] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return out
 

@@ -54,7 +54,7 @@ def check_unique(frame, column, where, problems) -> np.ndarray:
 def normalise_professions(frame, where, problems) -> np.ndarray:
     bad = np.zeros(len(frame), dtype=bool)
     names = []
-    for i, text in enumerate(frame["profession"]):
+    for i, text in enumerate(frame["profession"].tolist()):
         canon = canonical_profession(text) if text else None
         if canon is None and text:
             guess = suggest_profession(text)
@@ -69,7 +69,7 @@ def normalise_professions(frame, where, problems) -> np.ndarray:
 
 
 def normalise_settings(frame) -> None:
-    frame["setting"] = [canonical_setting(s) if s else "" for s in frame["setting"]]
+    frame["setting"] = [canonical_setting(s) if s else "" for s in frame["setting"].tolist()]
 
 
 def normalise_geography(frame, where, problems, *, required: bool) -> None:
@@ -80,7 +80,7 @@ def normalise_geography(frame, where, problems, *, required: bool) -> None:
     for column, cache, fn in (("ics", cache_ics, geography.canonical_ics),
                               ("region", cache_region, geography.canonical_region)):
         out = []
-        for i, text in enumerate(frame[column]):
+        for i, text in enumerate(frame[column].tolist()):
             if text not in cache:
                 cache[text] = fn(text)
             name, note = cache[text]
@@ -132,7 +132,7 @@ def check_sites(frame: pd.DataFrame, where: Where, problems: ProblemList) -> np.
     fill_from_postcodes(frame, where, problems)
     bad |= check_coordinates(frame, where, problems)
     qualities = []
-    for i, text in enumerate(frame["quality"]):
+    for i, text in enumerate(frame["quality"].tolist()):
         q = canonical_quality(text)
         if q is None:
             _err(problems, where, frame["row"].iat[i], "quality",
@@ -150,7 +150,7 @@ def check_sites(frame: pd.DataFrame, where: Where, problems: ProblemList) -> np.
 
 def _check_region_matches_ics(frame, where, problems) -> None:
     seen: dict[tuple[str, str], bool] = {}
-    for i, (ics, region) in enumerate(zip(frame["ics"], frame["region"])):
+    for i, (ics, region) in enumerate(zip(frame["ics"].tolist(), frame["region"].tolist())):
         if (ics, region) not in seen:
             expected = geography.region_of_icb(ics)
             seen[(ics, region)] = expected is None or expected == region

@@ -77,7 +77,7 @@ def _check_restrictions(frame, sites, where, problems) -> None:
     for column in ("ics", "region"):
         known = set(sites[column])
         seen: set[str] = set()
-        for i, value in enumerate(frame[column]):
+        for i, value in enumerate(frame[column].tolist()):
             if value and value not in known and value not in seen:
                 seen.add(value)
                 _warn(problems, where, frame["row"].iat[i], column,
@@ -87,7 +87,7 @@ def _check_restrictions(frame, sites, where, problems) -> None:
 
 def _preferred_sites(frame, site_ids: set[str], where, problems) -> list[tuple[str, ...]]:
     out = []
-    for i, text in enumerate(frame["preferred_sites"]):
+    for i, text in enumerate(frame["preferred_sites"].tolist()):
         ids = tuple(s.strip() for s in str(text).replace(";", ",").split(",") if s.strip())
         for site in ids:
             if site not in site_ids:
@@ -124,7 +124,7 @@ def check_locked(frame: pd.DataFrame, demand: pd.DataFrame, sites: pd.DataFrame,
 
 
 def _locked_over_group(frame, demand, bad, where, problems) -> np.ndarray:
-    requested = dict(zip(demand["demand_id"], demand["learners"]))
+    requested = dict(zip(demand["demand_id"].tolist(), demand["learners"].tolist()))
     totals = frame.loc[~bad].groupby("demand_id")["learners"].sum()
     over = np.zeros(len(frame), dtype=bool)
     for demand_id, total in totals.items():
@@ -138,9 +138,9 @@ def _locked_over_group(frame, demand, bad, where, problems) -> np.ndarray:
 
 
 def _locked_site_usable(frame, demand, sites, capacity, bad, where, problems) -> np.ndarray:
-    profession = dict(zip(demand["demand_id"], demand["profession"]))
-    quality = dict(zip(sites["site_id"], sites["quality"]))
-    offered = set(zip(capacity["site_id"], capacity["profession"]))
+    profession = dict(zip(demand["demand_id"].tolist(), demand["profession"].tolist()))
+    quality = dict(zip(sites["site_id"].tolist(), sites["quality"].tolist()))
+    offered = set(zip(capacity["site_id"].tolist(), capacity["profession"].tolist()))
     out = np.zeros(len(frame), dtype=bool)
     for i in np.flatnonzero(~bad):
         site, did = frame["site_id"].iat[i], frame["demand_id"].iat[i]

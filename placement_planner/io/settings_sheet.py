@@ -51,7 +51,7 @@ def read_settings(frame: pd.DataFrame | None, where: Where, problems: ProblemLis
     weights: dict[str, float] = {}
     extra: dict[str, str] = {}
     seen: dict[str, int] = {}
-    for key, value, row in zip(frame["key"], frame["value"], frame["row"]):
+    for key, value, row in zip(frame["key"].tolist(), frame["value"].tolist(), frame["row"].tolist()):
         k = name_key(key)
         if k in seen:
             _err(problems, where, row, "key", f"Setting '{key}' is given twice (first on row {seen[k]}). "

@@ -18,6 +18,7 @@ from placement_planner.io.problems import ProblemList, WorkbookError
 from placement_planner.io.readers import RawSheet, read_file
 from placement_planner.io.rules import Where, check_sites
 from placement_planner.io.rules_rows import check_allocations, check_capacity, check_demand, check_locked
+from placement_planner.io.safety import column_letter
 from placement_planner.io.schema import (ALLOCATIONS, CAPACITY, DEMAND, INPUT_SHEETS, LOCKED, OUTPUT_ONLY_SHEETS,
                                          SETTINGS, SITES, SheetSchema, schema_for_sheet)
 from placement_planner.io.settings_sheet import read_settings
@@ -87,6 +88,11 @@ def _sort_sheet(sheet: RawSheet, found: dict[str, list[RawSheet]], problems: Pro
             problems.warning(sheet.name, None, None, f"Sheet '{sheet.name}' was not used: it is not one of "
                              f"{', '.join(s.name for s in INPUT_SHEETS)}.", file=sheet.file)
         return
+    if sheet.formula_cells:
+        row, col = sheet.formula_cells[0]
+        problems.warning(schema.name, row, None, f"{len(sheet.formula_cells)} cell(s) hold formulas (the first "
+                         f"is {column_letter(col)}{row}). Their values as Excel last calculated them are used; if "
+                         f"they look wrong, open the file in Excel, let it recalculate and save.", file=sheet.file)
     if sheet.hidden:
         problems.warning(schema.name, None, None, f"Sheet '{sheet.name}' is hidden in {sheet.file}; it is "
                          f"read as the {schema.name} sheet all the same.", file=sheet.file)
@@ -160,7 +166,8 @@ def _source_sheets(tables: dict[str, list[SheetTable]]) -> dict[str, pd.DataFram
             keep = [any(c is not None and c != "" and not (type(c) is str and c.isspace()) for c in r)
                     for r in body]
             frames.append(frame.loc[keep].reset_index(drop=True))
-        out[name] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        if frames:
+            out[name] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return out
 
 

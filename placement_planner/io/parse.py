@@ -10,6 +10,7 @@ import pandas as pd
 from placement_planner.io.cells import is_blank, parse_bool, parse_date, parse_int, parse_number, parse_text
 from placement_planner.io.header import SheetTable
 from placement_planner.io.problems import ProblemList
+from placement_planner.io.safety import EXCEL_ERRORS
 from placement_planner.io.schema import Kind
 
 _PARSERS = {Kind.INT: parse_int, Kind.NUMBER: parse_number, Kind.DATE: parse_date, Kind.BOOL: parse_bool}
@@ -47,9 +48,19 @@ def typed_frame(table: SheetTable, problems: ProblemList) -> tuple[pd.DataFrame,
         header = table.header(col.name)
         if col.name not in frame.columns:
             out[col.name] = _blank_column(col.kind, n)
+            if col.required:
+                row_bad[:] = True  # reported once as a missing column; no row is usable
             continue
         raw = frame[col.name]
-        blank = is_blank(raw)
+        excel_error = raw.isin(EXCEL_ERRORS).to_numpy()
+        if excel_error.any():
+            for i in np.flatnonzero(excel_error):
+                problems.error(schema.name, int(rows[i]), header,
+                               f"The cell holds the Excel error {raw.iat[i]}. Fix the formula in Excel (or type "
+                               f"the value) and load the file again.", value=raw.iat[i], file=table.sheet.file)
+            row_bad |= excel_error
+            raw = raw.where(~excel_error, None)
+        blank = is_blank(raw) & ~excel_error
         if col.kind is Kind.TEXT:
             out[col.name] = parse_text(raw).to_numpy()
         else:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from placement_planner.io.problems import WorkbookError
+from placement_planner.io.safety import CellNotes, check_zip_container
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+ZIP_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
+# Real planning sheets hold tens of thousands of rows; a sheet far beyond that is refused
+# with a message instead of filling the laptop's memory.
+MAX_SHEET_ROWS = 500_000
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 
 
@@ -22,6 +27,7 @@ class RawSheet:
     path: Path
     rows: list[list]
     hidden: bool = False
+    formula_cells: list[tuple[int, int]] = field(default_factory=list)   # (Excel row, column index)
 
 
 def read_file(path: str | Path) -> list[RawSheet]:
@@ -57,6 +63,14 @@ def _read_spreadsheet(path: Path) -> list[RawSheet]:
         raise WorkbookError(path, "this workbook is password-protected (encrypted) or an old .xls saved "
                                   "with an .xlsx name. Remove the password in Excel (File > Info > Protect "
                                   "Workbook) or save it again as .xlsx.")
+    notes = check_zip_container(path, MAX_SHEET_ROWS) if head.startswith(b"PK") else CellNotes()
+    for name, n_rows in notes.rows.items():
+        if n_rows > MAX_SHEET_ROWS + 1:
+            raise WorkbookError(path, _too_many_rows(name, n_rows))
+    if path.suffix.lower() in ZIP_SUFFIXES and not head.startswith(b"PK"):
+        if not head.startswith(b"\xd0\xcf\x11\xe0"):
+            raise WorkbookError(path, f"the file is not a readable spreadsheet: it is not really a {path.suffix} "
+                                      "file (it may be damaged, or another kind of file renamed).")
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for corrupt files
@@ -68,9 +82,17 @@ def _read_spreadsheet(path: Path) -> list[RawSheet]:
             if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
                 continue  # chart sheets hold no cells
             sheet = workbook.get_sheet_by_name(meta.name)
+            if sheet.total_height > MAX_SHEET_ROWS + 1:
+                raise WorkbookError(path, _too_many_rows(meta.name, sheet.total_height))
             rows = sheet.to_python(skip_empty_area=False)
+            for row, col, text in notes.errors.get(meta.name, ()):
+                if row - 1 < len(rows) and col < len(rows[row - 1]):
+                    rows[row - 1][col] = text     # calamine returns error cells as blanks
             hidden = str(meta.visible).rsplit(".", 1)[-1] != "Visible"
-            sheets.append(RawSheet(meta.name, path.name, path, rows, hidden))
+            sheets.append(RawSheet(meta.name, path.name, path, rows, hidden,
+                                   notes.formulas.get(meta.name, [])))
+    except WorkbookError:
+        raise
     except Exception as exc:
         raise WorkbookError(path, f"a sheet could not be read (the file may be damaged): {_short(exc)}") from None
     finally:
@@ -104,6 +126,11 @@ def _read_csv(path: Path) -> RawSheet:
         dialect = csv.excel
     rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
     return RawSheet(path.stem, path.name, path, rows)
+
+
+def _too_many_rows(sheet: str, n_rows: int) -> str:
+    return (f"sheet '{sheet}' has {n_rows:,} rows; the planner reads at most {MAX_SHEET_ROWS:,} rows a sheet. "
+            f"Remove unused rows, or split the data into several workbooks.")
 
 
 def _short(exc: Exception) -> str:

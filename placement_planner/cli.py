@@ -17,6 +17,8 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    from placement_planner.logs import setup_logging
+    setup_logging()
     if argv and argv[0] in COMMANDS:
         module = importlib.import_module(COMMANDS[argv[0]])
         parser = argparse.ArgumentParser(prog=f"placement-planner {argv[0]}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -12,6 +13,7 @@ import pandas as pd
 from placement_planner.build import build_planning_data
 from placement_planner.domain import PlanningData
 from placement_planner.io.cells import cell_text
+from placement_planner.logs import get_logger
 from placement_planner.io.header import SheetTable, read_table
 from placement_planner.io.parse import typed_frame
 from placement_planner.io.problems import ProblemList, WorkbookError
@@ -40,6 +42,7 @@ class LoadResult:
 
 
 def load_workbooks(paths: Iterable[str | Path]) -> LoadResult:
+    started = time.perf_counter()
     paths = [Path(p) for p in paths]
     problems = ProblemList()
     found: dict[str, list[RawSheet]] = {}
@@ -75,6 +78,10 @@ def load_workbooks(paths: Iterable[str | Path]) -> LoadResult:
             bad[name] = np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
             where[name] = Where(name, items[0].sheet.file, dict(items[0].headers))
     data = _check_and_build(typed, bad, where, tables, problems)
+    get_logger().info("loaded %d file(s) in %.2f s: %s; %d error(s), %d warning(s)", len(paths),
+                      time.perf_counter() - started,
+                      ", ".join(f"{len(frame)} {name} rows" for name, frame in typed.items()) or "no sheets",
+                      len(problems.errors), len(problems.warnings))
     return LoadResult(data, problems, paths, typed)
 
 

@@ -136,7 +136,10 @@ def repeat_pairs(left_code: np.ndarray, right_code: np.ndarray) -> tuple[np.ndar
     right_code = np.asarray(right_code, dtype=np.int64)
     if not len(left_code) or not len(right_code):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    order = np.argsort(right_code, kind="stable")
+    if len(right_code) < 2 or bool(np.all(right_code[1:] >= right_code[:-1])):
+        order = np.arange(len(right_code))
+    else:
+        order = np.argsort(right_code, kind="stable")
     sorted_codes = right_code[order]
     start = np.searchsorted(sorted_codes, left_code, side="left")
     stop = np.searchsorted(sorted_codes, left_code, side="right")

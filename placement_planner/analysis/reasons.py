@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 
 from placement_planner.analysis.common import Context, build_context, repeat_pairs, text
-from placement_planner.analysis.eligibility import (any_in_span, eligible_pairs, week_span,
-                                                    window_ok)
+from placement_planner.analysis.eligibility import (any_in_span, eligible_pairs, nearest_beyond,
+                                                    week_span, window_ok)
 from placement_planner.domain import Plan, PlanningData
-from placement_planner.weeks import format_uk
+from placement_planner.names import name_key
 
 UNPLACED_COLUMNS = ["demand_id", "hei", "profession", "start_date", "weeks", "learners_requested",
                     "learners_unplaced", "reason", "setting", "learners_placed", "reason_code"]
@@ -51,7 +51,8 @@ def unplaced_table(data: PlanningData, plan: Plan, ctx: Context | None = None) -
     })
     codes, details = _classify(ctx, rows)
     out["reason_code"] = codes
-    out["reason"] = [_sentence(ctx, d, c, det) for d, c, det in zip(rows, codes, details)]
+    words = _Phrases(ctx, rows)
+    out["reason"] = [_sentence(ctx, words, k, c, det) for k, (c, det) in enumerate(zip(codes, details))]
     return out[UNPLACED_COLUMNS].reset_index(drop=True)
 
 
@@ -73,17 +74,20 @@ def _classify(ctx: Context, rows: np.ndarray) -> tuple[np.ndarray, list[dict]]:
          (c["reach"] == 0) & (pairs.no_coords > 0), c["reach"] == 0, n_cap == 0, n_free == 0],
         [NO_PROFESSION, NO_SETTING, ONLY_SUSPENDED, OUTSIDE_AREA, SITE_COORDINATES, OUT_OF_REACH,
          NO_PLACES_IN_WEEKS, TAKEN], default=NOT_USED).astype(object)
-    details = [{"nearest_km": pairs.nearest_km[k], "no_coords": int(pairs.no_coords[k]),
-                "partial": bool(n_part[k])} for k in range(n)]
+    details = [{"no_coords": int(pairs.no_coords[k]), "partial": bool(n_part[k])} for k in range(n)]
+    far = np.flatnonzero(codes == OUT_OF_REACH)
+    for k, km in zip(far, nearest_beyond(ctx, rows[far])[1]):
+        details[k]["nearest_km"] = km
 
-    taken = np.isin(at, np.flatnonzero(codes == TAKEN)) & cap_ok
+    taken = (codes == TAKEN)[at] & cap_ok
     for k, holders in _holders(ctx, pairs.d[taken], pairs.pool[taken]).items():
         details[int(np.searchsorted(rows, k))]["holders"] = holders
-    loose = free_ok & np.isin(at, np.flatnonzero(codes == NOT_USED))
+    loose = free_ok & (codes == NOT_USED)[at]
     if loose.any():
         first = pd.Series(pairs.pool[loose]).groupby(at[loose]).first()
-        for k, pool in first.items():
-            details[int(k)]["free_site"] = ctx.pools["site_id"].iat[int(pool)]
+        site_ids = ctx.pools["site_id"].to_numpy(dtype=object)[first.to_numpy()]
+        for k, site in zip(first.index, site_ids):
+            details[int(k)]["free_site"] = site
     return codes, details
 
 
@@ -128,34 +132,37 @@ def _holders(ctx: Context, d: np.ndarray, pool: np.ndarray) -> dict[int, dict]:
     return out
 
 
-def _where(ctx: Context, d: int) -> tuple[str, str, str, str]:
-    """Phrases for a demand row: profession, setting, area and reach."""
-    row = ctx.data.demand.iloc[d]
-    prof = str(row["profession"]).strip()
-    setting = str(row["setting"] or "").strip() if pd.notna(row["setting"]) else ""
-    setting = f" in the {setting} setting" if setting else ""
-    ics = str(row["ics"]).strip() if pd.notna(row["ics"]) else ""
-    region = str(row["region"]).strip() if pd.notna(row["region"]) else ""
-    area = " and ".join(p for p in (f"{ics} ICS" if ics else "", f"the {region} region" if region else "") if p)
-    area = f" in {area}" if area else ""
-    reach = ""
-    if pd.notna(row["latitude"]) and pd.notna(row["longitude"]):
-        reach = f" within {ctx.data.travel_limit_km()[d]:g} km"
-    return prof, setting, area, reach
+class _Phrases:
+    """The words every reason about a set of rows is built from, computed column-wise."""
+
+    def __init__(self, ctx: Context, rows: np.ndarray) -> None:
+        demand = ctx.data.demand
+        col = (lambda name: text(demand[name]).to_numpy(dtype=object)[rows])
+        self.prof = col("profession")
+        setting, ics, region = col("setting"), col("ics"), col("region")
+        self.setting = np.where(setting != "", " in the " + setting + " setting", "")
+        area = (np.where(ics != "", ics + " ICS", "") + np.where((ics != "") & (region != ""), " and ", "")
+                + np.where(region != "", "the " + region + " region", ""))
+        self.area = np.where(area != "", " in " + area, "")
+        located = ~(demand["latitude"].isna() | demand["longitude"].isna()).to_numpy()[rows]
+        limit = np.array([f" within {v:g} km" for v in ctx.data.travel_limit_km()[rows]], dtype=object)
+        self.reach = np.where(located, limit, "")
+        first, last = week_span(ctx, rows)
+        week0 = pd.Timestamp(ctx.data.week0)
+
+        def uk(weeks):
+            return (week0 + pd.to_timedelta(weeks * 7, unit="D")).strftime("%d/%m/%Y").to_numpy(dtype=object)
+
+        self.weeks = "weeks " + uk(first) + " to " + uk(last)
 
 
-def _weeks_text(ctx: Context, d: int) -> str:
-    first, last = week_span(ctx, np.array([d]))
-    return f"weeks {format_uk(ctx.week_date(first[0]))} to {format_uk(ctx.week_date(last[0]))}"
-
-
-def _sentence(ctx: Context, d: int, code: str, det: dict) -> str:
-    prof, setting, area, reach = _where(ctx, d)
-    weeks = _weeks_text(ctx, d)
+def _sentence(ctx: Context, words: _Phrases, k: int, code: str, det: dict) -> str:
+    prof, setting, area, reach = words.prof[k], words.setting[k], words.area[k], words.reach[k]
+    weeks = words.weeks[k]
     if code == NO_PROFESSION:
         return f"no {prof} places are offered at any site"
     if code == NO_SETTING:
-        offered = _settings_offered(ctx, d)
+        offered = _settings_offered(ctx, prof)
         extra = f" ({prof} places are offered in: {offered})" if offered else ""
         return f"no {prof} places{setting} at any site{extra}"
     if code == ONLY_SUSPENDED:
@@ -168,7 +175,7 @@ def _sentence(ctx: Context, d: int, code: str, det: dict) -> str:
         return (f"no {prof} places{setting}{area}{reach}: {n} {sites} no coordinates, "
                 f"so the distance cannot be checked")
     if code == OUT_OF_REACH:
-        near = det["nearest_km"]
+        near = det.get("nearest_km", np.inf)
         extra = f" (the nearest is {near:.0f} km away)" if np.isfinite(near) else ""
         return f"no {prof} places{setting}{area}{reach}{extra}"
     if code == NO_PLACES_IN_WEEKS:
@@ -199,7 +206,7 @@ def _taken_sentence(prof, setting, area, reach, weeks, holders) -> str:
     return f"{head} by {names}; {higher} of those {total} learners are in higher-priority groups"
 
 
-def _settings_offered(ctx: Context, d: int) -> str:
-    pools = ctx.pools[ctx.pools["prof_key"] == ctx.demand_prof[d]]
+def _settings_offered(ctx: Context, profession: str) -> str:
+    pools = ctx.pools[ctx.pools["prof_key"] == name_key(profession)]
     names = sorted({s if s else "unspecified" for s in pools["setting"]})
     return ", ".join(names)

@@ -155,9 +155,9 @@ def build_capacity(sites: pd.DataFrame, demand: pd.DataFrame, pools: Pools, assi
     is_spare = np.r_[np.zeros(len(used), bool), np.ones(len(spare), bool)]
     gap = np.array([factors.get(k, 1.0) for k in zip(table["profession"].to_numpy()[chosen],
                                                        table["region"].to_numpy()[chosen])])
-    factor = gap * rng.uniform(0.85, 1.1, len(chosen))
+    factor = gap * rng.uniform(0.8, 1.05, len(chosen))
     pattern = rng.choice(3, size=len(chosen), p=[0.5, 0.3, 0.2])
-    extra = (rng.random(len(chosen)) < 0.2).astype(np.int64)
+    extra = (rng.random(len(chosen)) < 0.1).astype(np.int64)
     spare_places = rng.integers(1, 3, len(chosen))
     parts = []
     for pat in range(3):
@@ -166,7 +166,7 @@ def build_capacity(sites: pd.DataFrame, demand: pd.DataFrame, pools: Pools, assi
         last_term = np.zeros(len(sel), dtype=np.int64)
         for first, last, kind in _blocks(year, pat):
             peak = load[pools_sel, first:last + 1].max(axis=1)
-            places = np.ceil(peak * factor[sel]).astype(np.int64) + extra[sel] * (peak > 0)
+            places = np.rint(peak * factor[sel]).astype(np.int64) + extra[sel] * (peak > 0)
             if kind == "term":
                 places = np.where(is_spare[sel], spare_places[sel], places)
                 last_term = places

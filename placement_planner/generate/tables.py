@@ -8,7 +8,7 @@ import pandas as pd
 from placement_planner.generate.capacity import (assign_learners, build_capacity, build_pools,
                                                  pick_locked)
 from placement_planner.generate.demand import build_demand
-from placement_planner.generate.profiles import SCALES, academic_year
+from placement_planner.generate.profiles import SCALES, Scale, academic_year
 from placement_planner.generate.sites import build_sites
 
 # The contract's columns, in the order the sheets are written.
@@ -60,7 +60,13 @@ def generate_tables(scale: str = "demo", seed: int = 1) -> dict[str, pd.DataFram
 
     Dates are pandas Timestamps; blank text is "" and blank numbers NaN.
     """
-    spec = SCALES[scale]
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
+    return tables_for(SCALES[scale], seed)
+
+
+def tables_for(spec: Scale, seed: int) -> dict[str, pd.DataFrame]:
+    """As ``generate_tables`` for any Scale (an area and a size)."""
     rng = np.random.default_rng(seed)
     year = academic_year()
     sites = build_sites(spec, rng)

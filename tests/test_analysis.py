@@ -254,3 +254,10 @@ def test_reason_free_places_not_used_says_so():
 def test_placed_groups_are_not_listed():
     data = data_of([site("A")], [cap("A", 3)], [dem("D1", 2)])
     assert unplaced_table(data, plan_of([("D1", "A", "acute", 0, 2, False)])).empty
+
+
+def test_reason_taken_by_own_university_says_other_groups():
+    data = data_of([site("A")], [cap("A", 2)], [dem("A1", 2, hei="Uni A"), dem("A2", 1, hei="Uni A")])
+    plan = plan_of([("A1", "A", "acute", 0, 2, False)])
+    row = _reason(data, plan)
+    assert "other Uni A groups (2 learners)" in row["reason"]

@@ -123,6 +123,15 @@ def test_atomic_write_leaves_only_the_target(tmp_path):
     assert openpyxl.load_workbook(path).sheetnames[0] == "Summary"
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_new_file_gets_normal_permissions(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    write_plan_workbook(path, _data(), _plan())
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
 def test_file_open_in_excel_gives_clear_error_and_no_temp_file(tmp_path, monkeypatch):
     path = tmp_path / "plan.xlsx"
     path.write_bytes(b"old")

@@ -139,6 +139,7 @@ class _Phrases:
         demand = ctx.data.demand
         col = (lambda name: text(demand[name]).to_numpy(dtype=object)[rows])
         self.prof = col("profession")
+        self.hei = col("hei")
         setting, ics, region = col("setting"), col("ics"), col("region")
         self.setting = np.where(setting != "", " in the " + setting + " setting", "")
         area = (np.where(ics != "", ics + " ICS", "") + np.where((ics != "") & (region != ""), " and ", "")
@@ -182,18 +183,18 @@ def _sentence(ctx: Context, words: _Phrases, k: int, code: str, det: dict) -> st
         extra = (" (places nearby cover only part of those weeks)" if det["partial"] else "")
         return f"no {prof} places{setting}{area}{reach} in {weeks}{extra}"
     if code == TAKEN:
-        return _taken_sentence(prof, setting, area, reach, weeks, det.get("holders"))
+        return _taken_sentence(prof, setting, area, reach, weeks, det.get("holders"), words.hei[k])
     site = det.get("free_site", "")
     status = getattr(ctx.plan.status, "value", str(ctx.plan.status))
     return (f"{prof} places{setting}{area}{reach} look free in {weeks} (e.g. at {site}) "
             f"but were not used (plan status: {status})")
 
 
-def _taken_sentence(prof, setting, area, reach, weeks, holders) -> str:
+def _taken_sentence(prof, setting, area, reach, weeks, holders, own_hei) -> str:
     head = f"all eligible {prof} places{setting}{area}{reach} in {weeks} are taken"
     if not holders:
         return head
-    names = ", ".join(f"{h or 'unnamed provider'} ({n} learner{'s' if n != 1 else ''})"
+    names = ", ".join(f"{_holder_name(h, own_hei)} ({n} learner{'s' if n != 1 else ''})"
                       for h, n in holders["top"])
     more = holders["n_hei"] - len(holders["top"])
     if more > 0:
@@ -204,6 +205,12 @@ def _taken_sentence(prof, setting, area, reach, weeks, holders) -> str:
     if same == total:
         return f"{head} by groups of the same priority (shortfall shared fairly): {names}"
     return f"{head} by {names}; {higher} of those {total} learners are in higher-priority groups"
+
+
+def _holder_name(hei: str, own_hei: str) -> str:
+    if not hei:
+        return "an unnamed provider"
+    return f"other {hei} groups" if hei == own_hei else hei
 
 
 def _settings_offered(ctx: Context, profession: str) -> str:

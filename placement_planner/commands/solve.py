@@ -130,7 +130,7 @@ def _solve(data):
 
 
 class _ProgressPrinter:
-    """Prints solver progress to stderr: every phase change, else at most once a second."""
+    """Prints solver progress to stderr, at most about once a second (and the final state)."""
 
     def __init__(self, every_s: float = 1.0) -> None:
         self._lock = threading.Lock()
@@ -142,7 +142,7 @@ class _ProgressPrinter:
     def __call__(self, state) -> None:
         now = time.monotonic()
         with self._lock:
-            if state.phase == self._last_phase and now - self._last_time < self._every:
+            if self._last_phase is not None and now - self._last_time < self._every:
                 return
             self._last_phase, self._last_time = state.phase, now
             self._print(state)

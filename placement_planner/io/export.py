@@ -106,6 +106,7 @@ def _atomic_write(path: Path, build: Callable[[str], None]) -> None:
     os.close(fd)
     try:
         build(tmp)
+        _set_mode(tmp, path)
         os.replace(tmp, path)
     except PermissionError as exc:
         _remove(tmp)
@@ -117,6 +118,20 @@ def _atomic_write(path: Path, build: Callable[[str], None]) -> None:
     except BaseException:
         _remove(tmp)
         raise
+
+
+def _set_mode(tmp: str, path: Path) -> None:
+    """mkstemp makes owner-only files; give the output the mode a normal save would."""
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        os.chmod(tmp, mode)
+    except OSError:
+        pass
 
 
 def _remove(tmp: str) -> None:
@@ -218,7 +233,22 @@ class _Writer:
                 if math.isfinite(v):
                     ws.write_number(row, col, v, fmt)
             return 12
-        for row, v in enumerate(values.to_numpy(dtype=object), start=1):
+        cells = values.to_numpy(dtype=object)
+        kind = pd.api.types.infer_dtype(cells, skipna=True)
+        if kind == "string":  # the common case, written without per-cell type tests
+            write_string = ws.write_string
+            for row, v in enumerate(cells, start=1):
+                if v is not None and v == v:
+                    write_string(row, col, v)
+            sample = [len(v) for v in cells[:5000] if isinstance(v, str)]
+            return max([width] + sample)
+        if kind in ("floating", "integer", "mixed-integer-float", "decimal"):
+            write_number = ws.write_number
+            for row, v in enumerate(cells, start=1):
+                if v is not None and v == v and math.isfinite(v):
+                    write_number(row, col, float(v), fmt)
+            return 12
+        for row, v in enumerate(cells, start=1):
             used = self._cell(ws, row, col, v, fmt)
             if row <= 5000:  # enough rows to size the column by
                 width = max(width, used)

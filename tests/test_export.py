@@ -178,3 +178,14 @@ def test_export_reloads_as_input_with_the_plan_as_previous(tmp_path):
     expected = plan.allocations.sort_values("demand_id").reset_index(drop=True)
     pd.testing.assert_frame_equal(previous, expected, check_dtype=False)
     assert again.data.settings == data.settings
+
+
+def test_empty_plan_exports_and_reloads_without_problems(tmp_path):
+    data = load_workbooks([write_xlsx(tmp_path / "in.xlsx", minimal_sheets())]).data
+    empty = Plan(allocations=pd.DataFrame(columns=ALLOCATION_COLUMNS), status=PlanStatus.CANCELLED)
+    out = write_plan_workbook(tmp_path / "out.xlsx", data, empty)
+    again = load_workbooks([out])
+    assert not again.has_errors, [p.line() for p in again.problems]
+    assert len(again.data.previous) == 0
+    unplaced = pd.read_excel(out, sheet_name="Unplaced")
+    assert sorted(unplaced["demand_id"]) == ["D1", "D2"]

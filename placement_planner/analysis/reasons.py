@@ -154,7 +154,8 @@ class _Phrases:
         def uk(weeks):
             return (week0 + pd.to_timedelta(weeks * 7, unit="D")).strftime("%d/%m/%Y").to_numpy(dtype=object)
 
-        self.weeks = "weeks " + uk(first) + " to " + uk(last)
+        self.weeks = np.where(first == last, "the week of " + uk(first),
+                              "weeks " + uk(first) + " to " + uk(last))
 
 
 def _sentence(ctx: Context, words: _Phrases, k: int, code: str, det: dict) -> str:

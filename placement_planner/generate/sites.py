@@ -139,7 +139,7 @@ def _independent_sites(scale: Scale, rng: np.random.Generator, prac_scope: pd.Da
     rows = []
     for i in range(len(pick)):
         mental = rng.random() < 0.35
-        place = _locality(pick["pcn_name"].iat[i]) or ref.tidy_name(pick["name"].iat[i].split()[0])
+        place = _locality(pick["pcn_name"].iat[i]) or f"Site {i + 1}"
         provider = f"Independent provider {chr(ord('A') + int(rng.integers(providers)) % 26)} (synthetic)"
         rows.append({
             "site_id": f"IND-{i + 1:03d}",

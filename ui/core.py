@@ -1,0 +1,116 @@
+"""The app's only doorway into the core: load, solve, analyse, export (no Qt here).
+
+Everything here runs on worker threads and returns plain values, so the GUI thread only
+ever swaps finished results in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from placement_planner.domain import Plan, PlanningData
+
+
+@dataclass
+class Loaded:
+    paths: list[str]
+    data: PlanningData | None
+    problems: list = field(default_factory=list)     # Problem items
+    tables: dict = field(default_factory=dict)       # typed sheets, every row (errors too)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+
+@dataclass
+class Results:
+    """What the views show for one plan; computed off the GUI thread."""
+
+    plan: Plan
+    summary: dict
+    allocations: pd.DataFrame
+    unplaced: pd.DataFrame
+    gaps: pd.DataFrame
+    utilisation: pd.DataFrame
+
+
+def sample_paths() -> list[str]:
+    root = resources.files("placement_planner.sample_data")
+    names = ["demo_supply.xlsx", "demo_demand.xlsx"]
+    return [str(root / n) for n in names if (root / n).is_file()]
+
+
+def load(paths: list[str], progress=None) -> Loaded:
+    from placement_planner.io import load_workbooks
+
+    result = load_workbooks([str(p) for p in paths])
+    tables = {name.lower(): frame for name, frame in getattr(result, "tables", {}).items()}
+    return Loaded([str(p) for p in paths], result.data, list(result.problems), tables)
+
+
+def revalidate(data: PlanningData) -> list | None:
+    """Every problem in the edited tables, when the importer offers a check on typed data."""
+    import placement_planner.io as io
+
+    check = getattr(io, "validate_data", None) or getattr(io, "validate_planning_data", None)
+    if check is None:
+        return None
+    return list(check(data))
+
+
+def snapshot(data: PlanningData) -> PlanningData:
+    """A copy the solver can read while the user keeps editing (pandas copy-on-write)."""
+    return dataclasses.replace(
+        data, sites=data.sites.copy(deep=False), capacity=data.capacity.copy(deep=False),
+        demand=data.demand.copy(deep=False), locked=data.locked.copy(deep=False),
+        previous=data.previous.copy(deep=False), source_sheets=dict(data.source_sheets))
+
+
+def analyse(data: PlanningData, plan: Plan) -> Results:
+    from placement_planner import analysis
+
+    ctx = analysis.build_context(data, plan)
+    unplaced = analysis.unplaced_table(data, plan, ctx)
+    # Unplaced groups carry their demand's ICS / region so the same filters apply to them.
+    area = data.demand[["demand_id", "ics", "region"]].drop_duplicates("demand_id")
+    unplaced = unplaced.merge(area, on="demand_id", how="left", suffixes=("", "_demand"))
+    return Results(plan=plan, summary=dict(analysis.summary(data, plan, ctx)),
+                   allocations=analysis.allocation_table(data, plan, ctx), unplaced=unplaced,
+                   gaps=analysis.gaps_table(data, plan, ctx),
+                   utilisation=analysis.utilisation_table(data, plan, ctx))
+
+
+def plan_and_analyse(data: PlanningData, progress) -> Results:
+    from placement_planner.solver import solve
+
+    plan = solve(data, None, progress)
+    progress.report("Working out gaps and reasons")
+    return analyse(data, plan)
+
+
+def previous_plan(data: PlanningData) -> Plan | None:
+    """The plan stored in a reopened project (its Allocations sheet), shown until re-planned."""
+    from placement_planner.domain import PlanStatus
+
+    if data is None or not len(data.previous):
+        return None
+    allocations = data.previous.drop(columns=["row"], errors="ignore").reset_index(drop=True)
+    return Plan(allocations=allocations, status=PlanStatus.FEASIBLE,
+                messages=["Plan reopened from the project file."])
+
+
+def export(path: str, data: PlanningData, plan: Plan | None) -> str:
+    from placement_planner.domain import PlanStatus, empty_allocations
+    from placement_planner.io.export import write_plan_workbook
+
+    if plan is None:
+        plan = Plan(allocations=empty_allocations(), status=PlanStatus.FEASIBLE,
+                    messages=["No plan made yet."])
+    write_plan_workbook(Path(path), data, plan)
+    return str(path)

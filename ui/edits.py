@@ -1,0 +1,151 @@
+"""Cell edits a coordinator may make, each checked at once and applied as an undoable command.
+
+Only values that can be checked on their own are editable here (places, learners, dates,
+weeks, travel limits, quality); ids and names stay as loaded so references never break.
+A refused value raises ``EditRefused`` with the sentence the status bar shows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from PySide6.QtGui import QUndoCommand
+
+from placement_planner.domain import PlanningData
+from placement_planner.names import canonical_quality
+from placement_planner.ui.formatting import parse_uk_date, uk_date
+from placement_planner.weeks import week_index
+
+# table -> editable columns
+EDITABLE = {
+    "sites": {"quality"},
+    "capacity": {"places", "start_date", "end_date"},
+    "demand": {"learners", "start_date", "weeks", "max_travel_km", "flex_weeks", "priority"},
+    "locked": {"learners"},
+}
+SHEET = {"sites": "Sites", "capacity": "Capacity", "demand": "Demand", "locked": "Locked"}
+
+
+class EditRefused(ValueError):
+    pass
+
+
+def _whole(text: str, minimum: int, what: str) -> int:
+    try:
+        f = float(str(text).replace(",", "").strip())
+    except ValueError:
+        raise EditRefused(f"{what} must be a whole number, not '{text}'.") from None
+    if not f.is_integer() or f < minimum:
+        raise EditRefused(f"{what} must be a whole number of at least {minimum}, not '{text}'.")
+    return int(f)
+
+
+def parse_edit(data: PlanningData, table: str, position: int, column: str, text: str):
+    """The typed value for ``text`` in that cell, or EditRefused saying why not."""
+    frame = getattr(data, table)
+    text = str(text).strip()
+    if column == "places":
+        return _whole(text, 0, "Places")
+    if column == "learners":
+        return _whole(text, 1, "Learners")
+    if column == "weeks":
+        return _whole(text, 1, "Weeks")
+    if column == "flex_weeks":
+        return _whole(text or "0", 0, "Flex weeks")
+    if column in ("max_travel_km", "priority"):
+        if text == "" and column == "max_travel_km":
+            return float("nan")
+        try:
+            value = float(text.replace(",", "").removesuffix("km").strip())
+        except ValueError:
+            raise EditRefused(f"{'Travel limit' if column == 'max_travel_km' else 'Priority'} "
+                              f"must be a number, not '{text}'.") from None
+        if not math.isfinite(value) or value <= 0:
+            raise EditRefused("The value must be more than 0.")
+        return value
+    if column == "quality":
+        quality = canonical_quality(text)
+        if quality is None:
+            raise EditRefused(f"Quality must be ok, monitor or suspended, not '{text}'.")
+        return quality
+    if column in ("start_date", "end_date"):
+        day = parse_uk_date(text)
+        if day is None:
+            raise EditRefused(f"'{text}' is not a date: type it as dd/mm/yyyy.")
+        value = pd.Timestamp(day)
+        if table == "capacity":
+            other = frame["end_date" if column == "start_date" else "start_date"].iloc[position]
+            start, end = (value, other) if column == "start_date" else (other, value)
+            if end < start:
+                raise EditRefused(f"The end date {uk_date(end)} is before the start date {uk_date(start)}.")
+        return value
+    raise EditRefused(f"{column} cannot be edited here.")
+
+
+def set_cell(data: PlanningData, table: str, position: int, column: str, value) -> None:
+    """Write one typed value and keep the derived week numbers in step."""
+    frame = getattr(data, table)
+    col = frame.columns.get_loc(column)
+    if frame[column].dtype.kind in "iu" and not isinstance(value, (int, np.integer)):
+        frame[column] = frame[column].astype(object)
+    frame.iat[position, col] = value
+    if column in ("start_date", "end_date"):
+        week_col = "start_week" if column == "start_date" else "end_week"
+        week = int(week_index(pd.Series([value]), data.week0)[0])
+        frame.iat[position, frame.columns.get_loc(week_col)] = week
+        if week < 0:
+            _rebase(data, -week)
+    # The loaded sheet no longer holds what the user sees: let export write the typed table.
+    data.source_sheets.pop(SHEET.get(table, ""), None)
+
+
+def _rebase(data: PlanningData, shift: int) -> None:
+    """A date before week 0 moves week 0 earlier; every week number shifts with it."""
+    data.week0 = data.week0 - pd.Timedelta(weeks=shift).to_pytimedelta()
+    for frame, cols in ((data.capacity, ("start_week", "end_week")), (data.demand, ("start_week",)),
+                        (data.previous, ("start_week",))):
+        for c in cols:
+            frame[c] = frame[c] + shift
+
+
+@dataclass
+class CellEdit:
+    table: str
+    position: int
+    column: str
+    old: object
+    new: object
+
+
+class EditCellCommand(QUndoCommand):
+    """One cell changed; undo puts the old value back. ``apply`` notifies the views."""
+
+    def __init__(self, data: PlanningData, edit: CellEdit, apply) -> None:
+        super().__init__(f"change {edit.column.replace('_', ' ')} in {SHEET[edit.table]} "
+                         f"row {edit.position + 1}")
+        self._data, self._edit, self._apply = data, edit, apply
+
+    def redo(self) -> None:
+        set_cell(self._data, self._edit.table, self._edit.position, self._edit.column, self._edit.new)
+        self._apply(self._edit)
+
+    def undo(self) -> None:
+        set_cell(self._data, self._edit.table, self._edit.position, self._edit.column, self._edit.old)
+        self._apply(self._edit)
+
+
+class SettingsCommand(QUndoCommand):
+    def __init__(self, data: PlanningData, new_settings, apply) -> None:
+        super().__init__("change planning settings")
+        self._data, self._old, self._new, self._apply = data, data.settings, new_settings, apply
+
+    def redo(self) -> None:
+        self._data.settings = self._new
+        self._apply(None)
+
+    def undo(self) -> None:
+        self._data.settings = self._old
+        self._apply(None)

@@ -1,0 +1,209 @@
+"""The main window: input tables, results and gap charts in tabs, Problems in a dock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QMainWindow, QMessageBox, QTabWidget,
+                               QToolBar)
+
+from placement_planner.ui import actions as acts
+from placement_planner.ui import core
+from placement_planner.ui.project import Project
+from placement_planner.ui.status import StatusBar
+from placement_planner.ui.views.data_tabs import DataTables
+from placement_planner.ui.views.problems_panel import ProblemsPanel
+
+FILE_FILTER = "Workbooks (*.xlsx *.xlsm *.ods *.xls *.csv);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, project: Project | None = None) -> None:
+        super().__init__()
+        self.project = project or Project(self)
+        self.setWindowTitle("[*]Placement Planner")
+        self.setAcceptDrops(True)
+        self.resize(1280, 820)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.data_tables = DataTables(self.project)
+        for table, view in self.data_tables.tables.items():
+            self.tabs.addTab(view, table.capitalize())
+        self.problems = ProblemsPanel()
+        self.problems_dock = QDockWidget("Problems", self)
+        self.problems_dock.setObjectName("problems_dock")
+        self.problems_dock.setWidget(self.problems)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
+        self.resizeDocks([self.problems_dock], [170], Qt.Orientation.Vertical)
+        self.status = StatusBar(self.project, self)
+        self.setStatusBar(self.status)
+        self.actions = acts.build_actions(self)
+        acts.build_menus(self, self.actions)
+        self.findChild(QToolBar).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.view_menu.addAction(self.problems_dock.toggleViewAction())
+        self._update_recent_menu()
+        self._add_result_views()
+        from placement_planner.ui.autosave import Autosaver
+
+        self.autosaver = Autosaver(self.project, parent=self)
+
+        p = self.project
+        p.problems_changed.connect(lambda: self.problems.set_problems(p.edit_problems + p.problems))
+        self.problems.problem_activated.connect(self.go_to_problem)
+        p.modified_changed.connect(self.setWindowModified)
+        p.busy_changed.connect(self._busy)
+        p.failed.connect(lambda title, msg: QMessageBox.warning(self, title, msg))
+        p.loaded.connect(self._loaded)
+
+    def _add_result_views(self) -> None:
+        """Results and charts (added by later steps); kept separate so tests can skip them."""
+        try:
+            from placement_planner.ui.views.results_tabs import add_result_tabs
+        except ImportError:
+            return
+        add_result_tabs(self)
+
+    # ---- files --------------------------------------------------------------------------
+    def open_files(self, paths: list[str]):
+        if not paths:
+            return None
+        acts.remember([str(Path(p).resolve()) for p in paths])
+        self._update_recent_menu()
+        return self.project.open_files(paths)
+
+    def open_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open supply and demand workbooks", "", FILE_FILTER)
+        if paths and self._may_discard():
+            self.open_files(paths)
+
+    def add_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Add a workbook", "", FILE_FILTER)
+        if paths:
+            self.open_files(self.project.input_paths + [p for p in paths if p not in self.project.input_paths])
+
+    def reload(self):
+        return self.project.reload() if self._may_discard() else None
+
+    def open_sample(self):
+        return self.open_files(core.sample_paths())
+
+    def save(self):
+        path = self.project.project_path
+        return self.project.save(path) if path else self.save_as()
+
+    def save_as(self):
+        path, _ = QFileDialog.getSaveFileName(self, "Save project", "placement-plan.xlsx", "Excel workbook (*.xlsx)")
+        return self.project.save(path) if path else None
+
+    def export(self):
+        path, _ = QFileDialog.getSaveFileName(self, "Export to Excel", "placement-plan.xlsx", "Excel workbook (*.xlsx)")
+        return self.project.save(path, as_project=False) if path else None
+
+    def _update_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for entry in acts.recent_files():
+            paths = entry.split("|")
+            act = self.recent_menu.addAction(" + ".join(Path(p).name for p in paths))
+            act.setToolTip("\n".join(paths))
+            act.triggered.connect(lambda checked=False, ps=paths: self._may_discard() and self.open_files(ps))
+        self.recent_menu.setEnabled(bool(self.recent_menu.actions()))
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if not paths:
+            return
+        # Dropping the demand file after the supply file adds it; otherwise start afresh.
+        if self.project.data is None and self.project.input_paths:
+            paths = self.project.input_paths + [p for p in paths if p not in self.project.input_paths]
+        elif not self._may_discard():
+            return
+        event.acceptProposedAction()
+        self.open_files(paths)
+
+    def offer_recovery(self) -> bool:
+        """After a crash, offer the autosaved work; True when it was reopened."""
+        from placement_planner.ui.autosave import orphaned_autosaves
+
+        found = orphaned_autosaves()
+        if not found:
+            return False
+        answer = QMessageBox.question(
+            self, "Recover unsaved work?",
+            f"The planner closed unexpectedly. Reopen the work it saved automatically "
+            f"({found[0].name})?\n\nChoose No to discard it.")
+        if answer != QMessageBox.StandardButton.Yes:
+            for f in found:
+                f.unlink(missing_ok=True)
+            return False
+        target = self.autosaver.path
+        found[0].replace(target)
+        self.open_files([str(target)])
+        return True
+
+    # ---- other commands -----------------------------------------------------------------
+    def edit_settings(self) -> None:
+        if self.project.data is None:
+            return
+        from placement_planner.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.project.data, self)
+        if dialog.exec():
+            self.project.change_settings(dialog.settings())
+
+    def show_problems(self) -> None:
+        self.problems_dock.show()
+        self.problems_dock.raise_()
+        self.problems.view.setFocus()
+
+    def about(self) -> None:
+        QMessageBox.about(self, "Placement Planner",
+                          "Plans clinical placements from supply and demand workbooks, "
+                          "shows where capacity falls short, and exports the plan to Excel.")
+
+    def go_to_problem(self, problem) -> None:
+        where = self.data_tables.locate(problem)
+        if where is None:
+            self.status.showMessage(problem.message, 10000)
+            return
+        table, position, column = where
+        view = self.data_tables.tables[table]
+        self.tabs.setCurrentWidget(view)
+        view.select_position(position, column)
+        self.status.showMessage(problem.message, 10000)
+
+    def _loaded(self) -> None:
+        p = self.project
+        if p.data is None or p.has_errors:
+            self.show_problems()
+
+    def _busy(self, what: str) -> None:
+        planning = what == "planning"
+        self.actions["cancel"].setEnabled(planning)
+        self.actions["plan"].setText("Re&plan" if planning else "&Plan")
+
+    # ---- closing ------------------------------------------------------------------------
+    def _may_discard(self) -> bool:
+        if not self.project.is_modified:
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved changes", "The project has changes that are not saved. Save them first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Save:
+            task = self.save()
+            return bool(task and task.wait() is not False and not self.project.is_modified or task)
+        return answer == QMessageBox.StandardButton.Discard
+
+    def closeEvent(self, event) -> None:
+        if not self._may_discard():
+            event.ignore()
+            return
+        self.project.shutdown()
+        self.autosaver.timer.stop()
+        self.autosaver.discard()
+        event.accept()

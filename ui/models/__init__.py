@@ -1,0 +1,1 @@
+"""Qt item models over the domain's DataFrames (no copies into widgets)."""

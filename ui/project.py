@@ -1,0 +1,237 @@
+"""The one controller: holds the loaded data, the plan and the undo stack; views listen to it.
+
+Widgets never change data themselves: they call ``request_edit``/``change_settings``/``plan``
+here, and redraw on the signals (``loaded``, ``edited``, ``plan_changed``, ...).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from placement_planner.ui import core
+from placement_planner.ui.edits import (CellEdit, EditCellCommand, EditRefused, SettingsCommand,
+                                        parse_edit)
+from placement_planner.ui.workers import BackgroundTask
+
+
+class Project(QObject):
+    loaded = Signal()               # new data: every table resets
+    edited = Signal(object)         # a CellEdit, or None for a settings change
+    plan_changed = Signal()         # results replaced, cleared or made stale
+    problems_changed = Signal()
+    busy_changed = Signal(str)      # "" when idle, else what is running
+    progressed = Signal(object)     # ProgressState of the running plan
+    message = Signal(str)           # one line for the status bar
+    failed = Signal(str, str)       # title, plain-English message
+    modified_changed = Signal(bool)
+    saved = Signal(str)             # path written (project save or export)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.data = None
+        self.all_rows: dict = {}        # typed sheets with every row, shown while errors remain
+        self.results: core.Results | None = None
+        self.plan_stale = False
+        self.problems: list = []
+        self.edit_problems: list = []      # refused edits, shown until the next load
+        self.input_paths: list[str] = []
+        self.project_path: str | None = None
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(lambda _: self.modified_changed.emit(self.is_modified))
+        self._plan_unsaved = False
+        self._tasks: list[BackgroundTask] = []
+        self._load_task: BackgroundTask | None = None
+        self._plan_task: BackgroundTask | None = None
+
+    # ---- state ------------------------------------------------------------------------
+    @property
+    def is_modified(self) -> bool:
+        return not self.undo_stack.isClean() or self._plan_unsaved
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+    @property
+    def planning(self) -> bool:
+        return self._plan_task is not None
+
+    def mark_saved(self, path: str | None = None) -> None:
+        if path:
+            self.project_path = path
+        self._plan_unsaved = False
+        self.undo_stack.setClean()
+        self.modified_changed.emit(False)
+
+    # ---- loading ----------------------------------------------------------------------
+    def open_files(self, paths: list[str]) -> BackgroundTask:
+        self.cancel_plan()
+        paths = [str(p) for p in paths]
+        self.message.emit("Opening " + ", ".join(p.rsplit("/", 1)[-1] for p in paths) + "…")
+        task = self._start(lambda progress: core.load(paths, progress), "load")
+        task.finished.connect(self._on_loaded)
+        task.failed.connect(lambda msg, _: self.failed.emit("Could not open the files", msg))
+        self._load_task = task
+        self._busy()
+        return task
+
+    def reload(self):
+        return self.open_files(self.input_paths) if self.input_paths else None
+
+    def _on_loaded(self, loaded: core.Loaded) -> None:
+        self.data, self.problems, self.edit_problems = loaded.data, loaded.problems, []
+        self.all_rows = loaded.tables
+        self.input_paths = loaded.paths
+        self.project_path = None
+        self.undo_stack.clear()
+        self._plan_unsaved = False
+        previous = core.previous_plan(loaded.data) if loaded.data is not None else None
+        self.results = None
+        self.plan_stale = False
+        self.loaded.emit()
+        self.problems_changed.emit()
+        self.plan_changed.emit()
+        self.modified_changed.emit(False)
+        if previous is not None:   # a reopened project: show its plan's figures
+            self._analyse_previous(previous)
+
+    def _analyse_previous(self, plan) -> None:
+        data = core.snapshot(self.data)
+        task = self._start(lambda progress: core.analyse(data, plan), "analyse")
+        task.finished.connect(self._set_results)
+        task.failed.connect(lambda msg, _: self.message.emit(f"Could not show the saved plan: {msg}"))
+
+    # ---- editing ----------------------------------------------------------------------
+    def request_edit(self, table: str, position: int, column: str, text: str) -> bool:
+        if self.data is None or self.has_errors:
+            self.message.emit("Fix the errors in the workbook and reload it (Ctrl+R) before editing here.")
+            return False
+        try:
+            value = parse_edit(self.data, table, position, column, text)
+        except EditRefused as refused:
+            self.message.emit(f"Not changed: {refused}")
+            self._note_refused(table, position, column, text, str(refused))
+            return False
+        old = getattr(self.data, table)[column].iloc[position]
+        edit = CellEdit(table, position, column, old, value)
+        self.undo_stack.push(EditCellCommand(self.data, edit, self._after_edit))
+        return True
+
+    def change_settings(self, settings) -> None:
+        if self.data is not None and settings != self.data.settings:
+            self.undo_stack.push(SettingsCommand(self.data, settings, self._after_edit))
+
+    def _after_edit(self, edit) -> None:
+        self.edited.emit(edit)
+        if self.results is not None and not self.plan_stale:
+            self.plan_stale = True
+            self.plan_changed.emit()
+        problems = core.revalidate(self.data)
+        if problems is not None:
+            self.problems = problems
+            self.problems_changed.emit()
+
+    def _note_refused(self, table, position, column, text, message) -> None:
+        from placement_planner.io.problems import Problem, Severity
+        from placement_planner.ui.edits import SHEET
+
+        row = int(getattr(self.data, table)["row"].iloc[position])
+        self.edit_problems = [Problem(Severity.WARNING, SHEET[table], row or None, column,
+                                      f"Edit refused: {message}", text)] + self.edit_problems[:19]
+        self.problems_changed.emit()
+
+    # ---- planning ---------------------------------------------------------------------
+    def plan(self) -> BackgroundTask | None:
+        if self.data is None:
+            self.message.emit("Open a supply and a demand workbook first.")
+            return None
+        if self.has_errors:
+            self.message.emit("Fix the errors listed under Problems before planning.")
+            return None
+        self.cancel_plan()   # a new request replaces the running one
+        data = core.snapshot(self.data)
+        task = self._start(lambda progress: core.plan_and_analyse(data, progress), "plan", 100)
+        task.progressed.connect(self.progressed)
+        task.finished.connect(lambda results, t=task: self._on_planned(t, results))
+        task.failed.connect(lambda msg, _, t=task: self._on_plan_failed(t, msg))
+        self._plan_task = task
+        self._busy()
+        return task
+
+    def cancel_plan(self) -> None:
+        if self._plan_task is not None:
+            self._plan_task.cancel()
+            self._plan_task = None   # its result, if any, still arrives but is not shown
+            self._busy()
+
+    def _on_planned(self, task, results) -> None:
+        if task is not self._plan_task and not task.cancelled:
+            return
+        if task is not self._plan_task and self._plan_task is not None:
+            return   # superseded by a newer request
+        self._plan_task = None
+        self._plan_unsaved = True
+        self._set_results(results)
+        self.modified_changed.emit(True)
+        self._busy()
+
+    def _on_plan_failed(self, task, message) -> None:
+        if task is self._plan_task:
+            self._plan_task = None
+            self.failed.emit("Planning stopped", message)
+            self._busy()
+
+    def _set_results(self, results) -> None:
+        self.results = results
+        self.plan_stale = False
+        self.plan_changed.emit()
+
+    # ---- files ------------------------------------------------------------------------
+    def save(self, path: str, *, as_project: bool = True) -> BackgroundTask | None:
+        """Write the output workbook; as the project file it also becomes the clean state."""
+        if self.data is None:
+            return None
+        data = core.snapshot(self.data)
+        plan = self.results.plan if self.results is not None else None
+        index = self.undo_stack.index()
+        task = self._start(lambda progress: core.export(path, data, plan), "save")
+        task.finished.connect(lambda p: self._on_saved(p, as_project, index))
+        task.failed.connect(lambda msg, _: self.failed.emit("Could not save", msg))
+        return task
+
+    def _on_saved(self, path: str, as_project: bool, index: int) -> None:
+        if as_project:
+            self.project_path = path
+            if self.undo_stack.index() == index:
+                self.mark_saved(path)
+        self.message.emit(f"Saved {path}")
+        self.saved.emit(path)
+
+    # ---- workers ----------------------------------------------------------------------
+    def _start(self, fn, name, poll_ms=200) -> BackgroundTask:
+        task = BackgroundTask(fn, name=name, poll_ms=poll_ms, parent=self)
+        self._tasks.append(task)
+        task.stopped.connect(lambda t=task: self._forget(t))
+        task.start()
+        return task
+
+    def _forget(self, task) -> None:
+        if task in self._tasks:
+            self._tasks.remove(task)
+        if task is self._load_task:
+            self._load_task = None
+        self._busy()
+        task.deleteLater()
+
+    def _busy(self) -> None:
+        self.busy_changed.emit("planning" if self._plan_task else "loading" if self._load_task else "")
+
+    def running_tasks(self) -> list[BackgroundTask]:
+        return [t for t in self._tasks if t.is_running()]
+
+    def shutdown(self, ms: int = 30000) -> bool:
+        """Cancel every worker and wait for its thread (closing the window)."""
+        for task in list(self._tasks):
+            task.cancel()
+        return all(task.wait(ms) for task in list(self._tasks))

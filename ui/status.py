@@ -1,0 +1,102 @@
+"""The status bar: what is loaded, the plan's state, and the running plan's progress."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
+
+from placement_planner.ui.formatting import percent, uk_number
+
+STATUS_WORDS = {"optimal": "best possible plan", "feasible": "good plan, not proven best",
+                "time_limit": "stopped at the time limit (best found)",
+                "cancelled": "cancelled (best plan found so far)",
+                "infeasible": "locked placements cannot all be kept", "error": "planning failed"}
+
+
+class PlanProgress(QWidget):
+    """Phase, best value, bound and gap, elapsed time, and a Cancel button."""
+
+    def __init__(self, project, parent=None) -> None:
+        super().__init__(parent)
+        self.bar = QProgressBar(maximumWidth=160, textVisible=False)
+        self.bar.setAccessibleName("Planning progress")
+        self.label = QLabel()
+        self.label.setAccessibleName("Planning progress details")
+        self.cancel = QPushButton("Cancel")
+        self.cancel.setToolTip("Stop planning and keep the best plan found so far (Esc)")
+        self.cancel.setAccessibleName("Cancel planning")
+        self.cancel.clicked.connect(project.cancel_plan)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for w in (self.label, self.bar, self.cancel):
+            layout.addWidget(w)
+        project.progressed.connect(self.show_state)
+        self.setVisible(False)
+
+    def show_state(self, state) -> None:
+        if state.fraction is None:
+            self.bar.setRange(0, 0)         # busy indicator
+        else:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(int(1000 * max(0.0, min(1.0, state.fraction))))
+        parts = [state.phase or "Planning"]
+        if state.best is not None:
+            parts.append(f"best {uk_number(state.best, 1)}")
+        if state.bound is not None:
+            parts.append(f"bound {uk_number(state.bound, 1)}")
+            if state.best is not None and state.bound and not math.isnan(state.bound):
+                parts.append(f"gap {percent(max(0.0, (state.bound - state.best) / abs(state.bound)))}")
+        parts.append(f"{state.elapsed_s:,.0f} s")
+        self.label.setText(" · ".join(parts))
+
+
+class StatusBar(QStatusBar):
+    def __init__(self, project, parent=None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.loaded = QLabel("Nothing open")
+        self.plan_state = QLabel("No plan yet")
+        self.progress = PlanProgress(project)
+        self.addWidget(self.loaded)
+        self.addPermanentWidget(self.progress)
+        self.addPermanentWidget(self.plan_state)
+        project.loaded.connect(self._loaded)
+        project.problems_changed.connect(self._loaded)
+        project.plan_changed.connect(self._plan)
+        project.busy_changed.connect(self._busy)
+        project.message.connect(lambda text: self.showMessage(text, 8000))
+
+    def _loaded(self) -> None:
+        data, p = self.project.data, self.project
+        names = ", ".join(path.replace("\\", "/").rsplit("/", 1)[-1] for path in p.input_paths)
+        if data is None:
+            self.loaded.setText(f"{names}: could not be read" if names else "Nothing open")
+            return
+        errors = sum(x.is_error for x in p.problems)
+        warnings = len(p.problems) - errors
+        self.loaded.setText(
+            f"{names} — {len(data.sites):,} sites, {len(data.capacity):,} capacity rows, "
+            f"{data.learners_requested:,} learners in {len(data.demand):,} groups — "
+            f"{errors:,} errors, {warnings:,} warnings")
+
+    def _plan(self) -> None:
+        r = self.project.results
+        if r is None:
+            self.plan_state.setText("No plan yet")
+            return
+        status = getattr(r.plan.status, "value", str(r.plan.status))
+        words = STATUS_WORDS.get(status, status)
+        requested = self.project.data.learners_requested if self.project.data is not None else 0
+        text = f"Plan: {r.plan.learners_placed:,} of {requested:,} learners placed, {words}"
+        if self.project.plan_stale:
+            text += " — out of date after edits (press Plan)"
+        self.plan_state.setText(text)
+
+    def _busy(self, what: str) -> None:
+        self.progress.setVisible(what == "planning")
+        if what == "planning":
+            self.progress.label.setText("Starting…")
+            self.progress.bar.setRange(0, 0)
+        elif what == "loading":
+            self.showMessage("Opening and checking the files…")

@@ -1,0 +1,1 @@
+"""Widgets that show the models: data tables, problems, results and charts."""

@@ -68,8 +68,8 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
             free[:] = False
             break
         can_rise = free & (need < req)
-        hp.h.changeRowsBounds(n_f, cnt, np.where(free, need, -np.inf), np.full(n_f, np.inf))
-        hp.h.changeColsBounds(n_f, b, np.zeros(n_f), can_rise.astype(float))
+        hp.set_row_bounds(cnt, np.where(free, need, -np.inf), np.inf)
+        hp.set_col_bounds(b, 0.0, can_rise.astype(float))
         hp.values[b] = 0.0
         cost = np.zeros(hp.n_cols)
         cost[b] = 1.0
@@ -81,10 +81,10 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
         if round_no == 0:
             zero = np.flatnonzero(stuck & (need == 0))
         free = lifted
-        hp.h.changeColsBounds(n_f, P, lower, req)
-        hp.h.changeRowsBounds(n_f, lex, np.where(free, 0.0, -np.inf), np.full(n_f, np.inf))
-        hp.h.changeRowsBounds(n_f, cnt, np.full(n_f, -np.inf), np.full(n_f, np.inf))
-        hp.h.changeColsBounds(n_f, b, np.zeros(n_f), np.zeros(n_f))
+        hp.set_col_bounds(P, lower, req)
+        hp.set_row_bounds(lex, np.where(free, 0.0, -np.inf), np.inf)
+        hp.set_row_bounds(cnt, -np.inf, np.inf)
+        hp.set_col_bounds(b, 0.0, 0.0)
         hp.values[b] = 0.0
         if r2.stopped:
             out.proven, out.stopped = False, r2.stopped
@@ -94,7 +94,7 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
     if free.any():   # out of rounds or time: hold what the incumbent gives
         now = np.bincount(m.fair, weights=hp.values[:hp.n_x], minlength=n_f)
         lower[free] = np.maximum(lower[free], now[free])
-        hp.h.changeColsBounds(n_f, P, lower, req)
-    hp.h.changeColsBounds(1, np.array([z], np.int32), np.zeros(1), np.ones(1))
+        hp.set_col_bounds(P, lower, req)
+    hp.set_col_bounds([z], 0.0, 1.0)
     out.unplaceable = m.fair_ids[np.asarray(zero, dtype=np.int64)]
     return out

@@ -52,7 +52,7 @@ def solve_part(model: PartModel, tiers: tuple[Tier, ...], deadline: float,
                 continue
             r = hp.solve(cost, maximise, deadline=deadline, integral=integral,
                          progress=progress)
-            if hp.h.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+            if hp.lp.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
                 res.infeasible = True
                 return res
             res.proven &= r.proven

@@ -98,8 +98,19 @@ def set_cell(data: PlanningData, table: str, position: int, column: str, value) 
         frame.iat[position, frame.columns.get_loc(week_col)] = week
         if week < 0:
             _rebase(data, -week)
-    # The loaded sheet no longer holds what the user sees: let export write the typed table.
-    data.source_sheets.pop(SHEET.get(table, ""), None)
+    # The loaded sheet no longer holds what the user sees: the project file gets the typed table.
+    data.source_sheets[SHEET[table]] = typed_sheet(data, table)
+
+
+def typed_sheet(data: PlanningData, table: str) -> pd.DataFrame:
+    """An input sheet rebuilt from the (edited) typed table, as the importer reads it back."""
+    from placement_planner.ui.views.data_tabs import COLUMNS
+
+    frame = getattr(data, table)
+    out = frame[[c for c in COLUMNS[table] if c != "row"]].reset_index(drop=True).copy()
+    if "preferred_sites" in out:
+        out["preferred_sites"] = [", ".join(v) if isinstance(v, tuple) else "" for v in out["preferred_sites"]]
+    return out
 
 
 def _rebase(data: PlanningData, shift: int) -> None:

@@ -93,6 +93,7 @@ class Project(QObject):
         self.problems_changed.emit()
         self.plan_changed.emit()
         self.modified_changed.emit(False)
+        self.message.emit("Opened " + ", ".join(p.replace("\\", "/").rsplit("/", 1)[-1] for p in loaded.paths))
         if previous is not None:   # a reopened project: show its plan's figures
             self._analyse_previous(previous)
 

@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
-from placement_planner.ui.formatting import uk_date, uk_number
+from placement_planner.ui.formatting import percent, uk_date, uk_number
 
+DEFAULT_FORMATS = {c: percent for c in ("utilisation", "shortfall", "fill_rate")}
 RAW_ROLE = Qt.ItemDataRole.UserRole + 1      # the unformatted value
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -31,11 +32,12 @@ class FrameModel(QAbstractTableModel):
 
     def __init__(self, frame: pd.DataFrame | None = None, columns: list[str] | None = None,
                  editable: set[str] | frozenset = frozenset(), tooltips: dict[str, str] | None = None,
-                 parent=None) -> None:
+                 formats: dict | None = None, parent=None) -> None:
         super().__init__(parent)
         self._wanted = columns
         self._editable = set(editable)
         self._tooltips = tooltips or {}
+        self._formats = dict(DEFAULT_FORMATS, **(formats or {}))
         self._flag_column: np.ndarray | None = None
         self.set_frame(frame if frame is not None else pd.DataFrame())
 
@@ -92,7 +94,8 @@ class FrameModel(QAbstractTableModel):
         arr = self._arrays[index.column()]
         value = arr[self.order[index.row()]]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return self._text(value, arr.dtype)
+            fmt = self._formats.get(self.columns[index.column()])
+            return fmt(value) if fmt else self._text(value, arr.dtype)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return RIGHT if arr.dtype.kind in "iuf" else LEFT
         if role == RAW_ROLE:

@@ -1,0 +1,89 @@
+"""A chart with its numbers in a table beside it and a Save as PNG button.
+
+Screen readers cannot read a chart, so every figure drawn is also a row in the table.
+Plot items are made once by each chart and updated with ``setData`` on new results.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout,
+                               QWidget)
+
+from placement_planner.ui.models.frame_model import FrameModel
+from placement_planner.ui.theme import colours
+from placement_planner.ui.views.frame_table import FrameTable
+
+
+class ChartPanel(QWidget):
+    title = "Chart"
+
+    def __init__(self, project, parent=None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.plot = pg.PlotWidget()
+        self.plot.setAccessibleName(f"{self.title} chart")
+        self.plot.setMenuEnabled(False)
+        self.numbers = FrameTable(FrameModel(), f"{self.title} figures")
+        self.controls = QHBoxLayout()
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        save = QPushButton("Save as PNG…")
+        save.setToolTip("Save this chart as a picture")
+        save.setAccessibleName(f"Save {self.title} chart as PNG")
+        save.clicked.connect(self._save_dialog)
+        self.controls.addStretch(1)
+        self.controls.addWidget(save)
+        left = QWidget()
+        box = QVBoxLayout(left)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addLayout(self.controls)
+        box.addWidget(self.plot, 1)
+        box.addWidget(self.caption)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self.numbers)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(split)
+        self._apply_palette()
+        project.plan_changed.connect(self.refresh)
+
+    def add_control(self, label: str, widget) -> None:
+        widget.setAccessibleName(label)
+        at = self.controls.count() - 2
+        self.controls.insertWidget(at, QLabel(label + ":"))
+        self.controls.insertWidget(at + 1, widget)
+
+    def set_numbers(self, frame: pd.DataFrame) -> None:
+        self.numbers.model.set_frame(frame.reset_index(drop=True))
+
+    def refresh(self) -> None:  # charts redraw from project.results
+        raise NotImplementedError
+
+    def save_png(self, path: str) -> str:
+        self.plot.grab().save(path, "PNG")
+        return path
+
+    def _save_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save chart", f"{self.title.lower().replace(' ', '-')}.png",
+                                              "PNG image (*.png)")
+        if path:
+            self.save_png(path)
+
+    def _apply_palette(self) -> None:
+        c = colours()
+        self.plot.setBackground(c["background"])
+        for name in ("left", "bottom"):
+            axis = self.plot.getAxis(name)
+            axis.setPen(c["foreground"])
+            axis.setTextPen(c["foreground"])
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.PaletteChange:   # the system switched light/dark
+            self._apply_palette()
+        super().changeEvent(event)

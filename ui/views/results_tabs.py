@@ -1,0 +1,36 @@
+"""Adds the Results and chart tabs to the main window and links chart clicks to the tables."""
+
+from __future__ import annotations
+
+from placement_planner.ui.views.heatmap import GapHeatmap
+from placement_planner.ui.views.results_view import ResultsView
+from placement_planner.ui.views.site_map import SiteMap
+from placement_planner.ui.views.timeline import WeeklyTimeline
+from placement_planner.ui.views.utilisation import SiteUtilisation
+
+
+def add_result_tabs(window) -> None:
+    p = window.project
+    window.results = ResultsView(p)
+    window.heatmap = GapHeatmap(p)
+    window.timeline = WeeklyTimeline(p)
+    window.utilisation = SiteUtilisation(p)
+    window.site_map = SiteMap(p)
+    for widget, name in ((window.results, "Results"), (window.heatmap, "Capacity gaps"),
+                         (window.timeline, "Weekly timeline"), (window.utilisation, "Site utilisation"),
+                         (window.site_map, "Map")):
+        window.tabs.addTab(widget, name)
+
+    def heat_cell(profession: str, level: str, area: str) -> None:
+        window.results.clear_filters()
+        window.results.set_filter("profession", profession)
+        window.results.set_filter(level, area)
+        window.timeline.select(profession, area)
+        window.status.showMessage(f"Results filtered to {profession} in {area}: see the Results tab.", 8000)
+
+    def site(site_id: str) -> None:
+        window.results.set_filter("site_id", site_id)
+        window.status.showMessage(f"Results filtered to site {site_id}: see the Results tab.", 8000)
+
+    window.heatmap.cell_clicked.connect(heat_cell)
+    window.site_map.site_clicked.connect(site)

@@ -34,6 +34,9 @@ def _frame(table: TableLike, columns: list[str], defaults: dict) -> pd.DataFrame
         df = table.copy()
     else:
         df = pd.DataFrame(list(table))
+    for col in columns:
+        if col not in df.columns and col not in defaults and col not in ("start_week", "end_week"):
+            df[col] = pd.Series(dtype=object)
     for col, default in defaults.items():
         if col not in df.columns:
             df[col] = [default] * len(df)

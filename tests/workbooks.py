@@ -35,15 +35,15 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
 
 
 def minimal_sheets() -> dict[str, list[list]]:
-    """A valid three-sheet workbook: 2 sites, 2 capacity rows, 2 demand rows."""
+    """A valid three-sheet workbook: 2 sites, 2 capacity rows, 2 demand rows (fresh lists every call)."""
     return {
-        "Sites": [SITES_HEADER,
+        "Sites": [list(SITES_HEADER),
                   ["S1", "Royal Free", "Royal Free London", LONDON, "London", 51.553, -0.165, "ok"],
                   ["S2", "Whittington", "Whittington Health", LONDON, "London", 51.566, -0.139, ""]],
-        "Capacity": [CAPACITY_HEADER,
+        "Capacity": [list(CAPACITY_HEADER),
                      ["S1", "Adult Nursing", "acute", dt.date(2025, 9, 1), dt.date(2025, 12, 15), 4],
                      ["S2", "Physiotherapy", "", dt.date(2025, 9, 1), dt.date(2025, 12, 15), 2]],
-        "Demand": [DEMAND_HEADER,
+        "Demand": [list(DEMAND_HEADER),
                    ["D1", "Middlesex University", "Adult Nursing", 3, dt.date(2025, 9, 8), 6, 51.59, -0.23],
                    ["D2", "City St George's", "Physiotherapy", 2, dt.date(2025, 9, 15), 4, 51.53, -0.10]],
     }

@@ -4,24 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import open_and_wait
 from workbooks import write_small
-
-
-@pytest.fixture
-def window(qtbot):
-    from placement_planner.ui.main_window import MainWindow
-
-    w = MainWindow()
-    w.show()
-    yield w
-    w.project.mark_saved()   # no "save changes?" prompt on closing
-    w.close()
-    w.deleteLater()
-
-
-def open_and_wait(qtbot, window, paths):
-    with qtbot.waitSignal(window.project.loaded, timeout=60000):
-        window.open_files([str(p) for p in paths])
 
 
 def test_problem_click_selects_offending_cell(qtbot, window, tmp_path):

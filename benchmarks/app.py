@@ -131,13 +131,20 @@ def main() -> int:
     wait(app, lambda: window.project.results is not None and not window.project.planning, 7200)
     plan_s = time.perf_counter() - t
     r = window.project.results
-    print(f"plan: {plan_s:.1f} s, {r.plan.learners_placed:,} placed, status {r.plan.status.value}")
+    print(f"plan: {plan_s:.1f} s, {r.plan.learners_placed:,} placed, status {r.plan.status.value}"
+          + (f" ({'; '.join(r.plan.messages)[:300]})" if r.plan.messages else ""))
     print(f"event loop during plan: largest stall {probe.worst * 1000:.0f} ms, p99 lateness "
           f"{probe.p99() * 1000:.0f} ms over {len(probe.late):,} ticks")
     app.processEvents()
     print(f"memory with national plan loaded: rss {rss_mb():.0f} MB")
     window.project.mark_saved()
     window.close()
+    window.deleteLater()
+    app.processEvents()
+    del window
+    import gc
+
+    gc.collect()
     return 0
 
 

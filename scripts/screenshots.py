@@ -39,9 +39,19 @@ def main() -> int:
 
     app = create_app()
     if args.dark:
-        from PySide6.QtCore import Qt
+        # Offscreen there is no system scheme to follow: set the palette a dark desktop gives.
+        from PySide6.QtGui import QColor, QPalette
 
-        app.styleHints().setColorScheme(Qt.ColorScheme.Dark)
+        pal = QPalette()
+        for role, colour in ((QPalette.ColorRole.Window, "#2b2b2b"), (QPalette.ColorRole.WindowText, "#e6e6e6"),
+                             (QPalette.ColorRole.Base, "#1e1e1e"), (QPalette.ColorRole.AlternateBase, "#262626"),
+                             (QPalette.ColorRole.Text, "#e6e6e6"), (QPalette.ColorRole.Button, "#353535"),
+                             (QPalette.ColorRole.ButtonText, "#e6e6e6"), (QPalette.ColorRole.Highlight, "#3d7ad6"),
+                             (QPalette.ColorRole.HighlightedText, "#ffffff"),
+                             (QPalette.ColorRole.PlaceholderText, "#9a9a9a"), (QPalette.ColorRole.ToolTipBase, "#353535"),
+                             (QPalette.ColorRole.ToolTipText, "#e6e6e6")):
+            pal.setColor(role, QColor(colour))
+        app.setPalette(pal)
         from placement_planner.ui.theme import apply_theme
 
         apply_theme(app)

@@ -35,4 +35,12 @@ def run(argv: list[str]) -> int:
         window.open_files(list(argv))
     elif not window.offer_recovery():
         window.open_sample()
-    return app.exec()
+    code = app.exec()
+    # Tear the window down while Qt is alive, not during interpreter shutdown.
+    window.deleteLater()
+    app.processEvents()
+    del window
+    import gc
+
+    gc.collect()
+    return code

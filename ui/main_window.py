@@ -143,8 +143,15 @@ class MainWindow(QMainWindow):
             return False
         target = self.autosaver.path
         found[0].replace(target)
+        self.project.loaded.connect(self._recovered)
         self.open_files([str(target)])
         return True
+
+    def _recovered(self) -> None:
+        self.project.loaded.disconnect(self._recovered)
+        self.project.input_paths = []   # Save asks where to put it, never over the autosave
+        self.project.mark_unsaved()
+        self.status.showMessage("Recovered the automatically saved work: save it to keep it.", 15000)
 
     # ---- other commands -----------------------------------------------------------------
     def edit_settings(self) -> None:

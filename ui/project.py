@@ -64,6 +64,11 @@ class Project(QObject):
         self.undo_stack.setClean()
         self.modified_changed.emit(False)
 
+    def mark_unsaved(self) -> None:
+        """Recovered work is not saved anywhere the user chose yet."""
+        self._plan_unsaved = True
+        self.modified_changed.emit(True)
+
     # ---- loading ----------------------------------------------------------------------
     def open_files(self, paths: list[str]) -> BackgroundTask:
         self.cancel_plan()
@@ -92,7 +97,7 @@ class Project(QObject):
         self.loaded.emit()
         self.problems_changed.emit()
         self.plan_changed.emit()
-        self.modified_changed.emit(False)
+        self.modified_changed.emit(self.is_modified)
         self.message.emit("Opened " + ", ".join(p.replace("\\", "/").rsplit("/", 1)[-1] for p in loaded.paths))
         if previous is not None:   # a reopened project: show its plan's figures
             self._analyse_previous(previous)

@@ -21,6 +21,9 @@ from placement_planner.solver.highs_part import HighsPart
 from placement_planner.solver.progress import Progress
 
 MAX_ROUNDS = 50
+# Share of the part's remaining time the leximin rounds may use; past it the groups still
+# free keep what they have (the tier is then reported as not proven) and later tiers run.
+TIME_SHARE = 0.4
 
 
 @dataclass
@@ -32,6 +35,8 @@ class FairResult:
 
 def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairResult:
     m = hp.model
+    part_deadline = deadline
+    deadline = time.perf_counter() + TIME_SHARE * max(0.0, deadline - time.perf_counter())
     n_f = len(m.fair_ids)
     req = m.fair_requested.astype(float)
     placed = np.bincount(m.fair, weights=hp.values[:hp.n_x], minlength=n_f)
@@ -60,7 +65,7 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
         cost[z] = 1.0
         r = hp.solve(cost, True, deadline=deadline, integral=False, progress=progress)
         if r.stopped:
-            out.proven, out.stopped = False, r.stopped
+            out.proven, out.stopped = False, _why(r.stopped, part_deadline)
             break
         need = np.ceil(r.value * req - 1e-6)
         if r.value >= 1.0 - 1e-9:
@@ -87,7 +92,7 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
         hp.set_col_bounds(b, 0.0, 0.0)
         hp.values[b] = 0.0
         if r2.stopped:
-            out.proven, out.stopped = False, r2.stopped
+            out.proven, out.stopped = False, _why(r2.stopped, part_deadline)
             break
     else:
         out.proven = False
@@ -98,3 +103,10 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
     hp.set_col_bounds([z], 0.0, 1.0)
     out.unplaceable = m.fair_ids[np.asarray(zero, dtype=np.int64)]
     return out
+
+
+def _why(stopped: str, part_deadline: float) -> str:
+    """Running out of the leximin share is not a stop of the whole part."""
+    if stopped == "time_limit" and time.perf_counter() < part_deadline:
+        return ""
+    return stopped

@@ -23,6 +23,9 @@ from placement_planner.solver.model import PartModel
 from placement_planner.solver.progress import Progress
 
 _STATUS = highspy.HighsModelStatus
+# A part with fewer options starts its LP with all of them (no column generation).
+ALL_COLUMNS_BELOW = 20000
+FIRST_PER_GROUP = 24
 
 
 @dataclass
@@ -49,23 +52,34 @@ class HighsPart:
         self.n_cols = self.n_x
         r = model.rows
         self._rows = [(r.row, r.col, r.val)]
+        self._matrix = None
         self.n_rows = r.n
         self.row_lo, self.row_up = r.lower.astype(float), r.upper.astype(float)
         self.col_lo, self.col_up = np.zeros(self.n_x), model.ub.astype(float)
         self.integer = np.ones(self.n_x, dtype=bool)
         self.values = np.zeros(self.n_x)
+        self.cost = np.zeros(self.n_x)
         self.lp = _new_highs(threads)
-        a = csc_matrix((r.val, (r.row, r.col)), shape=(r.n, self.n_x))
         lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = self.n_x, r.n
-        lp.col_cost_ = np.zeros(self.n_x)
-        lp.col_lower_, lp.col_upper_ = self.col_lo, self.col_up
+        lp.num_row_ = r.n
         lp.row_lower_, lp.row_upper_ = self.row_lo, self.row_up
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = a.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = a.indices.astype(np.int32)
-        lp.a_matrix_.value_ = a.data
         self.lp.passModel(lp)
+        self.pos = np.full(self.n_x, -1, dtype=np.int64)
+        self.lp_cols = np.zeros(0, dtype=np.int64)
+        self._activate(_first_columns(model))
+
+    def _activate(self, cols: np.ndarray) -> None:
+        """Columns enter the LP (column generation): with every row they appear in."""
+        cols = np.asarray(cols, dtype=np.int64)
+        cols = cols[self.pos[cols] < 0]
+        if not len(cols):
+            return
+        a = self.matrix()[:, cols]
+        self.lp.addCols(len(cols), self.cost[cols], self.col_lo[cols], self.col_up[cols],
+                        a.nnz, a.indptr[:-1].astype(np.int32), a.indices.astype(np.int32),
+                        a.data)
+        self.pos[cols] = len(self.lp_cols) + np.arange(len(cols))
+        self.lp_cols = np.r_[self.lp_cols, cols]
 
     # ---- building ----------------------------------------------------------------------
     def add_cols(self, lower, upper, integer: bool = False) -> np.ndarray:
@@ -75,19 +89,25 @@ class HighsPart:
                         np.zeros(0, np.int32), np.zeros(0))
         idx = np.arange(self.n_cols, self.n_cols + n, dtype=np.int32)
         self.n_cols += n
+        self._matrix = None
         self.col_lo, self.col_up = np.r_[self.col_lo, lower], np.r_[self.col_up, upper]
         self.integer = np.r_[self.integer, np.full(n, integer)]
         self.values = np.r_[self.values, np.clip(np.zeros(n), lower, upper)]
+        self.cost = np.r_[self.cost, np.zeros(n)]
+        self.pos = np.r_[self.pos, len(self.lp_cols) + np.arange(n)]
+        self.lp_cols = np.r_[self.lp_cols, idx]
         return idx
 
     def add_rows(self, row, col, val, lower, upper) -> np.ndarray:
         lower, upper = np.asarray(lower, float), np.asarray(upper, float)
-        m = coo_matrix((np.asarray(val, float), (row, col)),
-                       shape=(len(lower), self.n_cols)).tocsr()
+        row, col, val = np.asarray(row), np.asarray(col), np.asarray(val, float)
+        self._rows.append((row + self.n_rows, col, val))
+        self._matrix = None
+        live = self.pos[col] >= 0
+        m = coo_matrix((val[live], (row[live], self.pos[col[live]])),
+                       shape=(len(lower), len(self.lp_cols))).tocsr()
         self.lp.addRows(len(lower), lower, upper, m.nnz, m.indptr[:-1].astype(np.int32),
                         m.indices.astype(np.int32), m.data)
-        mc = m.tocoo()
-        self._rows.append((mc.row + self.n_rows, mc.col, mc.data))
         idx = np.arange(self.n_rows, self.n_rows + len(lower), dtype=np.int32)
         self.n_rows += len(lower)
         self.row_lo, self.row_up = np.r_[self.row_lo, lower], np.r_[self.row_up, upper]
@@ -99,9 +119,11 @@ class HighsPart:
         self.lp.changeRowsBounds(len(idx), idx, self.row_lo[idx], self.row_up[idx])
 
     def set_col_bounds(self, idx, lower, upper) -> None:
-        idx = np.asarray(idx, np.int32)
+        idx = np.asarray(idx, np.int64)
         self.col_lo[idx], self.col_up[idx] = lower, upper
-        self.lp.changeColsBounds(len(idx), idx, self.col_lo[idx], self.col_up[idx])
+        idx = idx[self.pos[idx] >= 0]
+        self.lp.changeColsBounds(len(idx), self.pos[idx].astype(np.int32), self.col_lo[idx],
+                                 self.col_up[idx])
 
     def keep_at_least(self, cost: np.ndarray, value: float, maximise: bool) -> None:
         """Fix a finished tier: its objective may not get worse than ``value``."""
@@ -111,20 +133,51 @@ class HighsPart:
         self.add_rows(np.zeros(len(cols), np.int64), cols, cost[cols], [lo], [hi])
 
     # ---- solving -----------------------------------------------------------------------
+    def keep_locked(self, deadline: float) -> bool:
+        """A first plan that keeps every Locked row (so even a stopped solve keeps them);
+        False when the locked rows cannot all be kept."""
+        needed = self.model.rows.lower > 0
+        if not needed.any():
+            return True
+        r = self.model.rows
+        cols = np.unique(r.col[needed[r.row]])
+        keep = np.zeros(self.n_cols, dtype=bool)
+        keep[cols] = True
+        status, _ = self._restricted_mip(np.zeros(self.n_cols), highspy.ObjSense.kMaximize,
+                                         keep, deadline, None)
+        self._activate(cols)
+        return status != "infeasible"
+
     def solve(self, cost: np.ndarray, maximise: bool, *, deadline: float, integral: bool,
               progress: Progress | None = None, phase: str = "") -> Result:
         """Optimise ``cost`` (one entry per column): LP bound, then the restricted MIP."""
         cost = np.asarray(cost, float)
         sense = highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
         h = self.lp
-        h.changeColsCost(self.n_cols, np.arange(self.n_cols, dtype=np.int32), cost)
+        self.cost = cost
+        self._activate(np.flatnonzero(self.values > 1e-9))
+        h.changeColsCost(len(self.lp_cols), np.arange(len(self.lp_cols), dtype=np.int32),
+                         cost[self.lp_cols])
         h.changeObjectiveSense(sense)
-        h.setOptionValue("time_limit", max(0.05, deadline - time.perf_counter()))
-        h.run()
         value = float(cost @ self.values)
-        if h.getModelStatus() != _STATUS.kOptimal:
-            return Result(value, value, False, self.values.copy(), self._why_stopped(progress))
-        lp_x = np.asarray(h.getSolution().col_value, dtype=float)
+        while True:
+            h.setOptionValue("time_limit", max(0.05, deadline - time.perf_counter()))
+            h.run()
+            if h.getModelStatus() != _STATUS.kOptimal:
+                return Result(value, np.inf if maximise else -np.inf, False,
+                              self.values.copy(), self._why_stopped(progress))
+            # price every column with the row duals: rc = cost - A'y, for all options
+            rc = cost - self.matrix().T @ np.asarray(h.getSolution().row_dual, dtype=float)
+            gain = rc if maximise else -rc
+            enter = np.flatnonzero((self.pos < 0) & (gain > 1e-7) & (self.col_up > 0))
+            if not len(enter):
+                break
+            limit = max(2000, len(self.lp_cols) // 2)
+            if len(enter) > limit:
+                enter = enter[np.argpartition(-gain[enter], limit)[:limit]]
+            self._activate(enter)
+        lp_x = np.zeros(self.n_cols)
+        lp_x[self.lp_cols] = np.asarray(h.getSolution().col_value, dtype=float)
         bound = float(cost @ lp_x)
         if progress is not None:
             progress.report(best=value, bound=bound)
@@ -146,9 +199,8 @@ class HighsPart:
         # Reduced-cost fixing: a column at zero whose reduced cost exceeds the gap cannot
         # be positive in any plan better than the incumbent, so the MIP over the others,
         # solved to optimality, is optimal for the whole part.
-        rc = np.abs(np.asarray(h.getSolution().col_dual, dtype=float))
         gap = abs(bound - value)
-        wider = used | (rc <= gap * (1 + 1e-9) + 1e-9)
+        wider = used | (np.abs(rc) <= gap * (1 + 1e-9) + 1e-9)
         stopped, optimal = self._restricted_mip(cost, sense, wider, deadline, progress)
         value = float(cost @ self.values)
         proven = optimal or self._close(value, bound, maximise, integral)
@@ -160,6 +212,8 @@ class HighsPart:
         a = self.matrix()[:, cols]
         m = _new_highs(self.threads)
         m.setOptionValue("mip_rel_gap", 1e-7)
+        if len(cols) > 50000:   # presolve of big models ignores the time limit
+            m.setOptionValue("presolve", "off")
         m.setOptionValue("mip_abs_gap", 0.999 if np.all(cost == np.round(cost)) else 1e-6)
         m.setOptionValue("time_limit", max(0.05, deadline - time.perf_counter()))
         lp = highspy.HighsLp()
@@ -188,11 +242,15 @@ class HighsPart:
             self.values = values
         if m.getModelStatus() == _STATUS.kOptimal:
             return "", True
+        if m.getModelStatus() == _STATUS.kInfeasible:
+            return "infeasible", False
         return self._why_stopped(progress), False
 
     def matrix(self) -> csc_matrix:
-        row, col, val = (np.concatenate(p) for p in zip(*self._rows))
-        return csc_matrix((val, (row, col)), shape=(self.n_rows, self.n_cols))
+        if self._matrix is None:
+            row, col, val = (np.concatenate(p) for p in zip(*self._rows))
+            self._matrix = csc_matrix((val, (row, col)), shape=(self.n_rows, self.n_cols))
+        return self._matrix
 
     def _rows_hold(self, x: np.ndarray) -> bool:
         act = self.matrix() @ x
@@ -206,6 +264,21 @@ class HighsPart:
     @staticmethod
     def _why_stopped(progress: Progress | None) -> str:
         return "cancelled" if progress is not None and progress.cancelled else "time_limit"
+
+
+def _first_columns(model: PartModel) -> np.ndarray:
+    """The LP starts from each group's nearest options (and preferred / previous ones);
+    pricing brings in the rest only where the duals ask for them."""
+    n = len(model.ub)
+    if n <= ALL_COLUMNS_BELOW:
+        return np.arange(n)
+    group = model.rows.row[:n]            # demand rows come first, one per column
+    order = np.lexsort((model.km, group))
+    g_sorted = group[order]
+    rank = np.arange(n) - np.searchsorted(g_sorted, g_sorted)
+    first = order[rank < FIRST_PER_GROUP]
+    extra = np.flatnonzero((model.preferred > 0) | (model.previous > 0))
+    return np.unique(np.concatenate([first, extra]))
 
 
 def _interrupt_when(progress: Progress | None, deadline: float):

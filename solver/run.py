@@ -33,7 +33,7 @@ def solve_part(model: PartModel, tiers: tuple[Tier, ...], deadline: float,
                progress: Progress | None) -> PartResult:
     hp = HighsPart(model)
     res = PartResult(x=np.zeros(hp.n_x))
-    if model.lock_errors:
+    if model.lock_errors or not hp.keep_locked(deadline):
         res.infeasible = True
         return res
     res.bound = _trivial_bound(model)
@@ -57,7 +57,7 @@ def solve_part(model: PartModel, tiers: tuple[Tier, ...], deadline: float,
                 return res
             res.proven &= r.proven
             res.stopped = r.stopped
-            if tier is Tier.PLACED:
+            if tier is Tier.PLACED and np.isfinite(r.bound):
                 res.bound = r.bound
             if not r.stopped:
                 hp.keep_at_least(cost, r.value, maximise)

@@ -28,3 +28,16 @@ def test_medium_instances_match_reference(seed):
     check_plan(data, plan)
     assert plan.tier_values["placed"] == pytest.approx(reference_placed(data), abs=1e-6)
     assert plan.bound >= plan.tier_values["placed"] - 1e-6
+
+
+@pytest.mark.parametrize("seed", range(200, 215))
+def test_column_generation_matches_reference(seed, monkeypatch):
+    """Big parts start their LP from each group's nearest option and price in the rest."""
+    import placement_planner.solver.highs_part as highs_part
+    monkeypatch.setattr(highs_part, "ALL_COLUMNS_BELOW", 0)
+    monkeypatch.setattr(highs_part, "FIRST_PER_GROUP", 1)
+    data = random_instance(seed, n_sites=10, n_demand=20, n_weeks=16)
+    plan = solve(data, SolveOptions(time_limit_s=30))
+    check_plan(data, plan)
+    assert plan.status is PlanStatus.OPTIMAL
+    assert plan.tier_values["placed"] == pytest.approx(reference_placed(data), abs=1e-6)

@@ -136,6 +136,13 @@ def main() -> int:
     print(f"event loop during plan: largest stall {probe.worst * 1000:.0f} ms, p99 lateness "
           f"{probe.p99() * 1000:.0f} ms over {len(probe.late):,} ticks")
     app.processEvents()
+    for name in ("heatmap", "timeline", "utilisation", "site_map"):
+        probe = StallProbe()
+        probe.start()
+        t = time.perf_counter()
+        window.tabs.setCurrentWidget(getattr(window, name))
+        app.processEvents()
+        print(f"show {name} chart: {time.perf_counter() - t:.2f} s")
     print(f"memory with national plan loaded: rss {rss_mb():.0f} MB")
     window.project.mark_saved()
     window.close()

@@ -20,7 +20,9 @@ def test_sample_plan_edit_undo_replan_export_reopen(qtbot, window, tmp_path):
     plan_and_wait(qtbot, window)
     r = window.project.results
     assert 0 < r.plan.learners_placed <= window.project.data.learners_requested
-    # Results and every chart are populated, each with its numbers table.
+    # Results and every chart are populated (charts draw when shown), each with its numbers table.
+    for chart in (window.heatmap, window.timeline, window.utilisation, window.site_map):
+        window.tabs.setCurrentWidget(chart)
     assert window.results.allocations.proxy.rowCount() == len(r.allocations) > 0
     assert window.results.summary.values["placed"].text().startswith(f"{r.plan.learners_placed:,} of")
     assert window.heatmap.rows and window.heatmap.numbers.model.rowCount() > 0

@@ -51,7 +51,8 @@ class ChartPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(split)
         self._apply_palette()
-        project.plan_changed.connect(self.refresh)
+        self._dirty = False
+        project.plan_changed.connect(self._plan_changed)
 
     def add_control(self, label: str, widget) -> None:
         widget.setAccessibleName(label)
@@ -61,6 +62,19 @@ class ChartPanel(QWidget):
 
     def set_numbers(self, frame: pd.DataFrame) -> None:
         self.numbers.model.set_frame(frame.reset_index(drop=True))
+
+    def _plan_changed(self) -> None:
+        # Hidden charts redraw when first shown, so a national plan lands without a freeze.
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._dirty = True
+
+    def showEvent(self, event) -> None:
+        if self._dirty:
+            self._dirty = False
+            self.refresh()
+        super().showEvent(event)
 
     def refresh(self) -> None:  # charts redraw from project.results
         raise NotImplementedError

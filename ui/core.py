@@ -54,14 +54,11 @@ def load(paths: list[str], progress=None) -> Loaded:
     return Loaded([str(p) for p in paths], result.data, list(result.problems), tables)
 
 
-def revalidate(data: PlanningData) -> list | None:
-    """Every problem in the edited tables, when the importer offers a check on typed data."""
-    import placement_planner.io as io
+def revalidate(data: PlanningData) -> list:
+    """Every problem in the edited tables, found by the importer's own rules."""
+    from placement_planner.io import validate_planning_data
 
-    check = getattr(io, "validate_data", None) or getattr(io, "validate_planning_data", None)
-    if check is None:
-        return None
-    return list(check(data))
+    return list(validate_planning_data(data))
 
 
 def snapshot(data: PlanningData) -> PlanningData:

@@ -88,7 +88,10 @@ def _check_restrictions(frame, sites, where, problems) -> None:
 def _preferred_sites(frame, site_ids: set[str], where, problems) -> list[tuple[str, ...]]:
     out = []
     for i, text in enumerate(frame["preferred_sites"].tolist()):
-        ids = tuple(s.strip() for s in str(text).replace(";", ",").split(",") if s.strip())
+        if isinstance(text, (tuple, list)):
+            ids = tuple(text)
+        else:
+            ids = tuple(s.strip() for s in str(text).replace(";", ",").split(",") if s.strip())
         for site in ids:
             if site not in site_ids:
                 _warn(problems, where, frame["row"].iat[i], "preferred_sites",

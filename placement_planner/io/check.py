@@ -1,0 +1,46 @@
+"""Re-check a PlanningData after edits (the app's undoable edits) with the import's own rules."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from placement_planner.domain import PlanningData
+from placement_planner.io.problems import ProblemList
+from placement_planner.io.rules import Where, check_sites
+from placement_planner.io.rules_rows import check_capacity, check_demand, check_locked
+from placement_planner.io.schema import CAPACITY, DEMAND, LOCKED, SITES, Kind, SheetSchema
+
+
+def validate_planning_data(data: PlanningData) -> ProblemList:
+    """Every problem in typed, possibly edited data; the data itself is not changed.
+
+    Rows are reported with the Excel row they were loaded from (``row``; 0 for rows made in
+    the app). Cross-sheet rules (unknown sites, locked rows over a group) are checked too.
+    """
+    problems = ProblemList()
+    sites = data.sites.reset_index(drop=True).copy()
+    capacity, demand, locked = data.capacity.copy(), data.demand.copy(), data.locked.copy()
+    _required_values(sites, SITES, problems)
+    _required_values(capacity, CAPACITY, problems)
+    _required_values(demand, DEMAND, problems)
+    _required_values(locked, LOCKED, problems)
+    check_sites(sites, Where(SITES.name), problems)
+    check_capacity(capacity, sites, Where(CAPACITY.name), problems)
+    check_demand(demand, sites, Where(DEMAND.name), problems)
+    if len(locked):
+        check_locked(locked, demand, sites, capacity, Where(LOCKED.name), problems)
+    return problems
+
+
+def _required_values(frame, schema: SheetSchema, problems: ProblemList) -> None:
+    for col in schema.required_columns:
+        if col.name not in frame.columns:
+            continue
+        values = frame[col.name]
+        if col.kind is Kind.TEXT:
+            missing = (values.astype(str).str.strip() == "").to_numpy()
+        else:
+            missing = values.isna().to_numpy()
+        for i in np.flatnonzero(missing):
+            problems.error(schema.name, int(frame["row"].iat[i]) or None, col.name,
+                           f"{col.name} is blank. Every {schema.name} row needs a {col.name}.")

@@ -64,9 +64,16 @@ class HighsPart:
         lp.num_row_ = r.n
         lp.row_lower_, lp.row_upper_ = self.row_lo, self.row_up
         self.lp.passModel(lp)
+        self._watch = (None, np.inf)      # (progress, deadline) the simplex callback reads
+        self.lp.cbSimplexInterrupt += self._stop_simplex
         self.pos = np.full(self.n_x, -1, dtype=np.int64)
         self.lp_cols = np.zeros(0, dtype=np.int64)
         self._activate(_first_columns(model))
+
+    def _stop_simplex(self, e) -> None:
+        progress, deadline = self._watch
+        if (progress is not None and progress.cancelled) or time.perf_counter() > deadline:
+            e.interrupt()
 
     def _activate(self, cols: np.ndarray) -> None:
         """Columns enter the LP (column generation): with every row they appear in."""
@@ -160,6 +167,7 @@ class HighsPart:
                          cost[self.lp_cols])
         h.changeObjectiveSense(sense)
         value = float(cost @ self.values)
+        self._watch = (progress, deadline)
         while True:
             h.setOptionValue("time_limit", max(0.05, deadline - time.perf_counter()))
             h.run()

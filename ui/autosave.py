@@ -10,26 +10,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, QTimer
+from PySide6.QtCore import QObject, QTimer
+
+from placement_planner.logs import user_data_dir
+from placement_planner.recovery import pid_alive
 
 DELAY_MS = 60_000
 
 
 def autosave_dir() -> Path:
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    path = Path(base) / "autosave"
+    path = user_data_dir() / "autosave"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except (OSError, ValueError):
-        return False
-    return True
 
 
 def orphaned_autosaves() -> list[Path]:
@@ -40,7 +32,7 @@ def orphaned_autosaves() -> list[Path]:
             pid = int(f.stem.split("-", 1)[1])
         except ValueError:
             continue
-        if not _alive(pid):
+        if not pid_alive(pid):
             found.append(f)
     return sorted(found, key=lambda f: f.stat().st_mtime, reverse=True)
 

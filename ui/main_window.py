@@ -127,20 +127,38 @@ class MainWindow(QMainWindow):
         self.open_files(paths)
 
     def offer_recovery(self) -> bool:
-        """After a crash, offer the autosaved work; True when it was reopened."""
+        """After a crash, offer the unsaved work; True when it was reopened.
+
+        The edit journal is preferred (it holds every change up to the crash); when its input
+        files have changed or gone since, the last automatic save is offered instead.
+        """
+        from placement_planner.recovery import find_recoveries
         from placement_planner.ui.autosave import orphaned_autosaves
 
+        journals = [r for r in find_recoveries() if r.files_unchanged and (r.n_changes or r.plan)]
         found = orphaned_autosaves()
-        if not found:
+        if not journals and not found:
+            for r in find_recoveries():
+                r.discard()
             return False
+        what = (f"{journals[0].n_changes} change(s)" + (" and a finished plan" if journals[0].plan else "")
+                if journals else f"the work saved automatically ({found[0].name})")
         answer = QMessageBox.question(
             self, "Recover unsaved work?",
-            f"The planner closed unexpectedly. Reopen the work it saved automatically "
-            f"({found[0].name})?\n\nChoose No to discard it.")
+            f"The planner closed unexpectedly. Reopen {what}?\n\nChoose No to discard it.")
         if answer != QMessageBox.StandardButton.Yes:
+            for r in find_recoveries():
+                r.discard()
             for f in found:
                 f.unlink(missing_ok=True)
             return False
+        if journals:
+            for f in found:
+                f.unlink(missing_ok=True)
+            for r in journals[1:]:
+                r.discard()
+            self.project.recover(journals[0])
+            return True
         target = self.autosaver.path
         found[0].replace(target)
         self.project.loaded.connect(self._recovered)
@@ -213,4 +231,5 @@ class MainWindow(QMainWindow):
         self.project.shutdown()
         self.autosaver.timer.stop()
         self.autosaver.discard()
+        self.project.journal.close()
         event.accept()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from placement_planner.recovery import Journal
 from placement_planner.ui import core
 from placement_planner.ui.edits import (CellEdit, EditCellCommand, EditRefused, SettingsCommand,
                                         parse_edit)
@@ -43,6 +44,8 @@ class Project(QObject):
         self._tasks: list[BackgroundTask] = []
         self._load_task: BackgroundTask | None = None
         self._plan_task: BackgroundTask | None = None
+        self.journal = Journal()          # every change is on disk at once (crash recovery)
+        self._recovery = None             # a crashed session's changes, replayed after loading
 
     # ---- state ------------------------------------------------------------------------
     @property
@@ -87,6 +90,7 @@ class Project(QObject):
     def _on_loaded(self, loaded: core.Loaded) -> None:
         self.data, self.problems, self.edit_problems = loaded.data, loaded.problems, []
         self.all_rows = loaded.tables
+        self.journal.start(loaded.paths)
         self.input_paths = loaded.paths
         self.project_path = None
         self.undo_stack.clear()
@@ -99,7 +103,10 @@ class Project(QObject):
         self.plan_changed.emit()
         self.modified_changed.emit(self.is_modified)
         self.message.emit("Opened " + ", ".join(p.replace("\\", "/").rsplit("/", 1)[-1] for p in loaded.paths))
-        if previous is not None:   # a reopened project: show its plan's figures
+        recovery, self._recovery = self._recovery, None
+        if recovery is not None and self.data is not None:
+            self._replay(recovery)
+        elif previous is not None:   # a reopened project: show its plan's figures
             self._analyse_previous(previous)
 
     def _analyse_previous(self, plan) -> None:
@@ -129,6 +136,12 @@ class Project(QObject):
             self.undo_stack.push(SettingsCommand(self.data, settings, self._after_edit))
 
     def _after_edit(self, edit) -> None:
+        if edit is None:
+            self.journal.record_settings(self.data.settings)
+        else:
+            frame = getattr(self.data, edit.table)
+            self.journal.record_cell(edit.table, edit.position, edit.column,
+                                     frame[edit.column].iloc[edit.position])
         self.edited.emit(edit)
         if self.results is not None and not self.plan_stale:
             self.plan_stale = True
@@ -146,6 +159,34 @@ class Project(QObject):
         self.edit_problems = [Problem(Severity.WARNING, SHEET[table], row or None, column,
                                       f"Edit refused: {message}", text)] + self.edit_problems[:19]
         self.problems_changed.emit()
+
+    # ---- crash recovery -----------------------------------------------------------------
+    def recover(self, recovery) -> BackgroundTask:
+        """Reopen a crashed session's files and replay its changes and last finished plan."""
+        self._recovery = recovery
+        return self.open_files(recovery.files)
+
+    def _replay(self, recovery) -> None:
+        from placement_planner.ui.edits import set_cell
+
+        for table, position, column, value in recovery.cells:
+            set_cell(self.data, table, position, column, value)
+            self.journal.record_cell(table, position, column, value)
+        if recovery.settings is not None:
+            self.data.settings = recovery.settings
+            self.journal.record_settings(recovery.settings)
+        recovery.discard()
+        self.loaded.emit()
+        problems = core.revalidate(self.data)
+        self.problems = problems
+        self.problems_changed.emit()
+        if recovery.plan is not None:
+            self.journal.record_plan(recovery.plan)
+            self._analyse_previous(recovery.plan)
+        self.mark_unsaved()
+        self.message.emit(f"Recovered {recovery.n_changes} unsaved change(s)"
+                          + (" and the last finished plan" if recovery.plan is not None else "")
+                          + ": save the project to keep them.")
 
     # ---- planning ---------------------------------------------------------------------
     def plan(self) -> BackgroundTask | None:
@@ -178,6 +219,7 @@ class Project(QObject):
             return   # superseded by a newer request
         self._plan_task = None
         self._plan_unsaved = True
+        self.journal.record_plan(results.plan)
         self._set_results(results)
         self.modified_changed.emit(True)
         self._busy()
@@ -209,6 +251,7 @@ class Project(QObject):
     def _on_saved(self, path: str, as_project: bool, index: int) -> None:
         if as_project:
             self.project_path = path
+            self.journal.start([path])      # the saved project is the new base
             if self.undo_stack.index() == index:
                 self.mark_saved(path)
         self.message.emit(f"Saved {path}")

@@ -24,7 +24,7 @@ def test_autosave_then_recover_after_crash(qtbot, window, monkeypatch):
     # Pretend the process that wrote it died: rename it to a pid that is not running.
     crashed = window.autosaver.path.with_name("autosave-999999.xlsx")
     window.autosaver.path.replace(crashed)
-    monkeypatch.setattr(autosave, "_alive", lambda pid: pid == os.getpid())
+    monkeypatch.setattr(autosave, "pid_alive", lambda pid: pid == os.getpid())
     assert autosave.orphaned_autosaves() == [crashed]
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     window.project.mark_saved()

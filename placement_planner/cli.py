@@ -17,6 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--pdlp-child"]:   # the optimiser's LP helper process (Windows build)
+        from placement_planner.solver.lp_bound import run_child
+        return run_child()
     from placement_planner.logs import setup_logging
     setup_logging()
     if argv and argv[0] in COMMANDS:

@@ -2,90 +2,22 @@
 
 data -> problem (pools, merged groups, pruned placement options) -> independent parts ->
 one HiGHS model per part solved tier by tier -> plan rows. See solver/README.md.
+
+Importing this package loads no solver library: ``solve`` loads HiGHS when first called,
+so a child process may load OR-Tools' PDLP instead (the two ship clashing HiGHS builds
+and cannot share a process).
 """
 
 from __future__ import annotations
 
-import time
-
-import numpy as np
-
-from placement_planner.domain import Plan, PlanningData, PlanStatus, Tier, empty_allocations
-from placement_planner.solver.components import split_parts
-from placement_planner.solver.diagnose import locked_conflicts
-from placement_planner.solver.model import build_part
 from placement_planner.solver.options import SolveOptions
-from placement_planner.solver.problem import build_problem
 from placement_planner.solver.progress import Progress
-from placement_planner.solver.readback import allocations
-from placement_planner.solver.run import solve_parts
-from placement_planner.solver.score import tier_values
 
 __all__ = ["solve", "SolveOptions", "Progress"]
 
 
-def solve(data: PlanningData, options: SolveOptions | None = None,
-          progress: Progress | None = None) -> Plan:
+def solve(data, options: SolveOptions | None = None, progress: Progress | None = None):
     """The best plan by the enabled tiers; never prints, never raises for a bad plan."""
-    start = time.perf_counter()
-    opts = (options or SolveOptions()).resolved(data)
-    deadline = start + opts.time_limit_s
-    report = progress.report if progress is not None else (lambda *a, **k: None)
+    from placement_planner.solver.solve import solve as _solve
 
-    report("preparing", fraction=0.0)
-    problem = build_problem(data)
-    parts = split_parts(problem.g, problem.p, problem.groups.fair, len(problem.groups),
-                        len(problem.pools), len(problem.groups.fair_keys))
-    models = [build_part(problem, opts_of_part) for opts_of_part in parts]
-    lock_errors = problem.errors + [e for m in models for e in m.lock_errors]
-    lock_errors += _locks_outside_parts(problem, parts)
-    if lock_errors:
-        return _infeasible(["Locked allocations that cannot be kept: "] + lock_errors, start)
-
-    report(f"solving {len(models)} parts", fraction=0.05)
-    results = solve_parts(models, opts.tiers, deadline, opts.threads, progress)
-    if any(r.infeasible for r in results):
-        return _infeasible(["Locked allocations cannot all be kept within the places "
-                            "offered."] + locked_conflicts(data, problem), start)
-
-    x = np.zeros(len(problem.g))
-    for part, r in zip(parts, results):
-        x[part] = r.x
-    alloc = allocations(data, problem, x)
-    unplaceable = {problem.groups.fair_keys[f] for r in results for f in r.unplaceable}
-    reachable = {problem.groups.fair_keys[f] for f in np.unique(problem.groups.fair[problem.g])}
-    values = tier_values(data, alloc, reachable - unplaceable)
-    values = {k: v for k, v in values.items() if k in {t.value for t in opts.tiers}}
-    placed = float(values.get(Tier.PLACED.value, sum(r.placed for r in results)))
-    bound = max(sum(r.bound for r in results), placed)
-    stopped = {r.stopped for r in results}
-    status = (PlanStatus.CANCELLED if "cancelled" in stopped or
-              (progress is not None and progress.cancelled) else
-              PlanStatus.TIME_LIMIT if "time_limit" in stopped else
-              PlanStatus.OPTIMAL if all(r.proven for r in results) else PlanStatus.FEASIBLE)
-    report("done", fraction=1.0, best=placed, bound=bound)
-    return Plan(allocations=alloc, status=status, tier_values=values, bound=bound,
-                gap=(bound - placed) / bound if bound > 0 else 0.0,
-                solve_seconds=time.perf_counter() - start,
-                messages=_timings(results))
-
-
-def _locks_outside_parts(problem, parts) -> list[str]:
-    """A lock whose demand row has no eligible placement at all."""
-    in_parts = set(np.unique(problem.g[np.concatenate(parts)]).tolist()) if parts else set()
-    return [lbl for g, lbl in zip(problem.locks.group, problem.locks.label)
-            if int(g) not in in_parts]
-
-
-def _timings(results) -> list[str]:
-    total: dict[str, float] = {}
-    for r in results:
-        for k, v in r.seconds.items():
-            total[k] = total.get(k, 0.0) + v
-    return [f"solver seconds per tier (summed over parts): " +
-            ", ".join(f"{k} {v:.2f}" for k, v in total.items())] if total else []
-
-
-def _infeasible(messages: list[str], start: float) -> Plan:
-    return Plan(allocations=empty_allocations(), status=PlanStatus.INFEASIBLE,
-                messages=messages, solve_seconds=time.perf_counter() - start)
+    return _solve(data, options, progress)

@@ -11,7 +11,9 @@ import numpy as np
 
 from placement_planner.domain import Tier
 from placement_planner.solver.fairness import leximin
-from placement_planner.solver.highs_part import HighsPart
+from placement_planner.solver.greedy import greedy_fill
+from placement_planner.solver.highs_part import HighsPart, Result
+from placement_planner.solver.lp_bound import lp_guided_plan, pdlp_solution
 from placement_planner.solver.model import PartModel
 from placement_planner.solver.progress import Progress
 from placement_planner.solver.tiers import OBJECTIVES
@@ -37,6 +39,8 @@ def solve_part(model: PartModel, tiers: tuple[Tier, ...], deadline: float,
         res.infeasible = True
         return res
     res.bound = _trivial_bound(model)
+    locked_only = hp.values.copy()
+    hp.values = _first_plan(hp, model)
     for tier in tiers:
         if progress is not None and progress.cancelled:
             res.stopped, res.proven = "cancelled", False
@@ -50,8 +54,13 @@ def solve_part(model: PartModel, tiers: tuple[Tier, ...], deadline: float,
             cost, maximise, integral = OBJECTIVES[tier](hp)
             if not np.any(cost):
                 continue
-            r = hp.solve(cost, maximise, deadline=deadline, integral=integral,
-                         progress=progress)
+            if tier is Tier.PLACED and hp.n_x >= PDLP_MIN_COLUMNS:
+                r = _placed_by_pdlp(hp, model, cost, locked_only, deadline, progress)
+            else:
+                r = None
+            if r is None:
+                r = hp.solve(cost, maximise, deadline=deadline, integral=integral,
+                             progress=progress)
             if hp.lp.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
                 res.infeasible = True
                 return res
@@ -93,6 +102,50 @@ def solve_parts(models: list[PartModel], tiers: tuple[Tier, ...], deadline: floa
         return [run(i) for i in range(len(models))]
     with ThreadPoolExecutor(max_workers=threads) as pool:
         return list(pool.map(run, range(len(models))))
+
+
+PDLP_MIN_COLUMNS = 300_000   # below this, column generation proves optimality fast enough
+
+
+def _placed_by_pdlp(hp: HighsPart, model: PartModel, cost: np.ndarray, locked_only: np.ndarray,
+                    deadline: float, progress: Progress | None):
+    """Tier 1 of a very large part: PDLP bound over every option, LP-guided rounding, greedy
+    fill, then the restricted MIP from that plan. None (fall back to column generation)
+    when PDLP is not available."""
+    n = hp.n_x
+    left = deadline - time.perf_counter()
+    a = hp.matrix()[:, :n].tocsc()
+    lp = pdlp_solution(a, hp.row_lo, hp.row_up, hp.col_up[:n], cost[:n],
+                       time_limit=max(3.0, min(25.0, 0.45 * left)), progress=progress)
+    if lp is None:
+        return None
+    x_lp, y = lp
+    bound = float(np.floor(hp.lagrangian_bound(cost, y, True) + 1e-6)) \
+        if np.all(cost == np.round(cost)) else hp.lagrangian_bound(cost, y, True)
+    n_demand = sum(1 for name in model.rows.names if name[0] == "demand")
+    guided = lp_guided_plan(a, hp.row_up, hp.col_up[:n], x_lp, locked_only[:n])
+    guided = greedy_fill(hp.matrix(), hp.row_up, n_demand, model.ub.astype(float), model.weight,
+                         model.km, np.r_[guided, locked_only[n:]])
+    if cost @ guided > cost @ hp.values:
+        hp.values = guided
+    value = float(cost @ hp.values)
+    if progress is not None:
+        progress.report(best=value, bound=bound)
+    if bound - value >= 1 - 1e-6 and time.perf_counter() < deadline:
+        keep = (x_lp > 0.05) | (hp.values[:n] > 0)
+        stopped, _ = hp._restricted_mip(cost, highspy.ObjSense.kMaximize,
+                                        np.r_[keep, np.ones(hp.n_cols - n, bool)], deadline, progress)
+        value = float(cost @ hp.values)
+    proven = bound - value < 1 - 1e-6
+    stopped = "" if proven else hp._why_stopped(progress) if time.perf_counter() >= deadline else ""
+    return Result(value, bound, proven, hp.values.copy(), stopped)
+
+
+def _first_plan(hp: HighsPart, model: PartModel) -> np.ndarray:
+    """The greedy plan on top of the locked rows: the incumbent every tier starts from."""
+    n_demand = sum(1 for name in model.rows.names if name[0] == "demand")
+    return greedy_fill(hp.matrix(), hp.row_up, n_demand, model.ub.astype(float), model.weight,
+                       model.km, hp.values)
 
 
 def _trivial_bound(model: PartModel) -> float:

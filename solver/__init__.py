@@ -18,6 +18,6 @@ __all__ = ["solve", "SolveOptions", "Progress"]
 
 def solve(data, options: SolveOptions | None = None, progress: Progress | None = None):
     """The best plan by the enabled tiers; never prints, never raises for a bad plan."""
-    from placement_planner.solver.solve import solve as _solve
+    from placement_planner.solver.pipeline import solve as _solve
 
     return _solve(data, options, progress)

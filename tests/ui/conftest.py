@@ -64,3 +64,20 @@ def plan_and_wait(qtbot, window, timeout=120000):
                           check_params_cb=lambda: window.project.results is not None and not window.project.planning):
         window.project.plan()
     qtbot.waitUntil(lambda: not window.project.running_tasks(), timeout=timeout)
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_message_box(monkeypatch):
+    """A warning box would block a headless test forever: record it and fail the test instead."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+
+    def record(parent, title, text, *args, **kwargs):
+        shown.append(f"{title}: {text}")
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "warning", record)
+    monkeypatch.setattr(QMessageBox, "critical", record)
+    yield shown
+    assert not shown, f"the app showed a warning box: {shown}"

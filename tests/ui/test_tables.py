@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import open_and_wait
-from workbooks import write_small
+from ui_workbooks import write_small
 
 
 def test_problem_click_selects_offending_cell(qtbot, window, tmp_path):

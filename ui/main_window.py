@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         p.modified_changed.connect(self.setWindowModified)
         p.busy_changed.connect(self._busy)
         p.failed.connect(lambda title, msg: QMessageBox.warning(self, title, msg))
+        p.save_failed.connect(self._save_failed)
         p.loaded.connect(self._loaded)
 
     def _add_result_views(self) -> None:
@@ -100,6 +101,16 @@ class MainWindow(QMainWindow):
     def export(self):
         path, _ = QFileDialog.getSaveFileName(self, "Export to Excel", "placement-plan.xlsx", "Excel workbook (*.xlsx)")
         return self.project.save(path, as_project=False) if path else None
+
+    def _save_failed(self, path: str, message: str, as_project: bool) -> None:
+        """The file could not be written (often: it is open in Excel). Nothing was changed
+        on disk; offer to try again once the user has closed it."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Could not save", message,
+                          QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel, self)
+        box.setInformativeText("Nothing was written. Close the file in Excel (or choose another "
+                               "name with Save As) and press Retry.")
+        if box.exec() == QMessageBox.StandardButton.Retry:
+            self.project.save(path, as_project=as_project)
 
     def _update_recent_menu(self) -> None:
         self.recent_menu.clear()

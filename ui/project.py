@@ -27,6 +27,7 @@ class Project(QObject):
     failed = Signal(str, str)       # title, plain-English message
     modified_changed = Signal(bool)
     saved = Signal(str)             # path written (project save or export)
+    save_failed = Signal(str, str, bool)   # path, plain-English message, as_project
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -245,7 +246,7 @@ class Project(QObject):
         index = self.undo_stack.index()
         task = self._start(lambda progress: core.export(path, data, plan), "save")
         task.finished.connect(lambda p: self._on_saved(p, as_project, index))
-        task.failed.connect(lambda msg, _: self.failed.emit("Could not save", msg))
+        task.failed.connect(lambda msg, _: self.save_failed.emit(path, msg, as_project))
         return task
 
     def _on_saved(self, path: str, as_project: bool, index: int) -> None:

@@ -11,6 +11,7 @@ import pandas as pd
 from placement_planner.io.cells import cell_text, is_blank
 from placement_planner.io.problems import ProblemList
 from placement_planner.io.readers import RawSheet
+from placement_planner.io.safety import column_letter
 from placement_planner.io.schema import SheetSchema
 from placement_planner.names import did_you_mean
 
@@ -33,15 +34,6 @@ class SheetTable:
 
     def header(self, column: str) -> str:
         return self.headers.get(column, column)
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def find_header(rows: list[list], schema: SheetSchema) -> tuple[int, dict[str, int]] | None:
@@ -113,7 +105,7 @@ def _report_duplicate_headers(sheet, schema, header_idx, header_cells, mapping, 
         col = schema.match(cell_text(cell)) if isinstance(cell, str) else None
         if col is not None and mapping.get(col.name) != j:
             problems.warning(schema.name, header_idx + 1, cell_text(cell),
-                             f"Column {_column_letter(j)} ('{cell_text(cell)}') also looks like "
-                             f"'{col.name}'; the first such column ({_column_letter(mapping[col.name])}) "
+                             f"Column {column_letter(j)} ('{cell_text(cell)}') also looks like "
+                             f"'{col.name}'; the first such column ({column_letter(mapping[col.name])}) "
                              f"is used and this one is ignored.", file=sheet.file)
 

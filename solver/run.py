@@ -45,6 +45,9 @@ def solve_part(model: PartModel, tiers: tuple[Tier, ...], deadline: float,
         if progress is not None and progress.cancelled:
             res.stopped, res.proven = "cancelled", False
             break
+        if time.perf_counter() >= deadline:
+            res.stopped, res.proven = "time_limit", False
+            break
         t0 = time.perf_counter()
         if tier is Tier.FAIR_SHARE:
             fair = leximin(hp, deadline, progress)
@@ -131,11 +134,8 @@ def _placed_by_pdlp(hp: HighsPart, model: PartModel, cost: np.ndarray, locked_on
     value = float(cost @ hp.values)
     if progress is not None:
         progress.report(best=value, bound=bound)
-    if bound - value >= 1 - 1e-6 and time.perf_counter() < deadline:
-        keep = (x_lp > 0.05) | (hp.values[:n] > 0)
-        stopped, _ = hp._restricted_mip(cost, highspy.ObjSense.kMaximize,
-                                        np.r_[keep, np.ones(hp.n_cols - n, bool)], deadline, progress)
-        value = float(cost @ hp.values)
+    # No restricted MIP here: over the PDLP support of the national Adult Nursing part it ran
+    # 23 s past a 18 s budget without improving the rounded plan (measured).
     proven = bound - value < 1 - 1e-6
     stopped = "" if proven else hp._why_stopped(progress) if time.perf_counter() >= deadline else ""
     return Result(value, bound, proven, hp.values.copy(), stopped)

@@ -33,8 +33,7 @@ def pdlp_solution(a: csc_matrix, row_lo: np.ndarray, row_up: np.ndarray, col_up:
     command = child_command()
     if command is None:
         return None
-    payload = pickle.dumps((a.indptr, a.indices, a.data, a.shape, row_lo, row_up, col_up, cost,
-                            float(time_limit), int(threads)), protocol=pickle.HIGHEST_PROTOCOL)
+    arrays = [np.ascontiguousarray(v) for v in (a.indptr, a.indices, a.data, row_lo, row_up, col_up, cost)]
     try:
         proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL)
@@ -44,7 +43,7 @@ def pdlp_solution(a: csc_matrix, row_lo: np.ndarray, row_up: np.ndarray, col_up:
     reader = threading.Thread(target=lambda: out.append(proc.stdout.read()), daemon=True)
     reader.start()
     try:
-        proc.stdin.write(payload)
+        _send(proc.stdin, arrays, (a.shape, float(time_limit), int(threads)))
         proc.stdin.close()
         deadline = time.perf_counter() + time_limit + 30.0
         while reader.is_alive():
@@ -62,6 +61,29 @@ def pdlp_solution(a: csc_matrix, row_lo: np.ndarray, row_up: np.ndarray, col_up:
             proc.wait(5)
 
 
+def _send(stream, arrays: list[np.ndarray], extra) -> None:
+    """A small pickled header, then each array's raw bytes in slices: no big pickle is built
+    (that would hold the GIL for a third of a second and stall the app's window)."""
+    header = pickle.dumps(([(v.dtype.str, v.shape) for v in arrays], extra))
+    stream.write(len(header).to_bytes(8, "little"))
+    stream.write(header)
+    for v in arrays:
+        view = memoryview(v).cast("B")
+        for i in range(0, len(view), 1 << 22):
+            stream.write(view[i:i + (1 << 22)])
+
+
+def _receive(stream):
+    size = int.from_bytes(stream.read(8), "little")
+    layout, extra = pickle.loads(stream.read(size))
+    arrays = []
+    for dtype, shape in layout:
+        dt = np.dtype(dtype)
+        n = int(np.prod(shape)) * dt.itemsize
+        arrays.append(np.frombuffer(stream.read(n), dtype=dt).reshape(shape))
+    return arrays, extra
+
+
 def child_command() -> list[str] | None:
     if getattr(sys, "frozen", False):       # a PyInstaller build runs its own entry point
         return [sys.executable, "--pdlp-child"]
@@ -72,7 +94,7 @@ def run_child(stdin=None, stdout=None) -> int:
     """The child: read the LP from stdin, write (x, duals) or None to stdout. OR-Tools only."""
     stdin = stdin or sys.stdin.buffer
     stdout = stdout or sys.stdout.buffer
-    indptr, indices, data, shape, row_lo, row_up, col_up, cost, limit, threads = pickle.load(stdin)
+    (indptr, indices, data, row_lo, row_up, col_up, cost), (shape, limit, threads) = _receive(stdin)
     try:
         from ortools.pdlp import solvers_pb2
         from ortools.pdlp.python import pdlp

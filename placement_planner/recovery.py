@@ -15,6 +15,7 @@ import json
 import math
 import os
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,6 +92,7 @@ class Journal:
         self.pid = pid or os.getpid()
         self.path = self.folder / f"journal-{self.pid}.jsonl"
         self.plan_path = self.folder / f"journal-{self.pid}-plan.csv"
+        self._lock = threading.Lock()       # a plan is recorded from the planning thread
 
     def start(self, paths: list[str]) -> None:
         """A new base: the files just opened (or the project just saved); earlier lines go."""
@@ -109,11 +111,12 @@ class Journal:
 
     def record_plan(self, plan: Plan) -> None:
         """The finished plan's allocations beside the journal (written atomically)."""
-        tmp = self.plan_path.with_suffix(".tmp")
+        tmp = self.plan_path.with_name(f"{self.plan_path.stem}-{threading.get_ident()}.tmp")
         plan.allocations.to_csv(tmp, index=False)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        os.replace(tmp, self.plan_path)
+        with self._lock:
+            os.replace(tmp, self.plan_path)
         self._write([{"kind": "plan", "status": plan.status.value, "bound": _json_value(plan.bound),
                       "gap": _json_value(plan.gap), "solve_seconds": plan.solve_seconds,
                       "tier_values": plan.tier_values}])
@@ -125,7 +128,7 @@ class Journal:
 
     def _write(self, lines: list[dict], mode: str = "a") -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.path, mode, encoding="utf-8") as fh:
+        with self._lock, open(self.path, mode, encoding="utf-8") as fh:
             for line in lines:
                 fh.write(json.dumps(line) + "\n")
             fh.flush()

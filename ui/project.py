@@ -199,7 +199,14 @@ class Project(QObject):
             return None
         self.cancel_plan()   # a new request replaces the running one
         data = core.snapshot(self.data)
-        task = self._start(lambda progress: core.plan_and_analyse(data, progress), "plan", 100)
+        journal = self.journal
+
+        def plan_and_record(progress):
+            results = core.plan_and_analyse(data, progress)
+            journal.record_plan(results.plan)   # off the GUI thread: the CSV takes a while
+            return results
+
+        task = self._start(plan_and_record, "plan", 100)
         task.progressed.connect(self.progressed)
         task.finished.connect(lambda results, t=task: self._on_planned(t, results))
         task.failed.connect(lambda msg, _, t=task: self._on_plan_failed(t, msg))
@@ -220,7 +227,6 @@ class Project(QObject):
             return   # superseded by a newer request
         self._plan_task = None
         self._plan_unsaved = True
-        self.journal.record_plan(results.plan)
         self._set_results(results)
         self.modified_changed.emit(True)
         self._busy()

@@ -80,7 +80,7 @@ def _receive(stream):
     for dtype, shape in layout:
         dt = np.dtype(dtype)
         n = int(np.prod(shape)) * dt.itemsize
-        arrays.append(np.frombuffer(stream.read(n), dtype=dt).reshape(shape))
+        arrays.append(np.frombuffer(bytearray(stream.read(n)), dtype=dt).reshape(shape))  # writable
     return arrays, extra
 
 

@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--pdlp-child"]:   # the optimiser's LP helper process (Windows build)
         from placement_planner.solver.lp_bound import run_child
         return run_child()
+    if argv[:1] == ["--plan-child"]:   # the app's planning process (Windows build)
+        return importlib.import_module("placement_planner.ui.plan_child").run_child()
     from placement_planner.logs import setup_logging
     setup_logging()
     if argv and argv[0] in COMMANDS:

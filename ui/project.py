@@ -11,6 +11,7 @@ from PySide6.QtGui import QUndoStack
 
 from placement_planner.recovery import Journal
 from placement_planner.ui import core
+from placement_planner.ui.plan_child import plan_in_child
 from placement_planner.ui.edits import (CellEdit, EditCellCommand, EditRefused, SettingsCommand,
                                         parse_edit)
 from placement_planner.ui.workers import BackgroundTask
@@ -202,7 +203,7 @@ class Project(QObject):
         journal = self.journal
 
         def plan_and_record(progress):
-            results = core.plan_and_analyse(data, progress)
+            results = plan_in_child(data, progress)
             journal.record_plan(results.plan)   # off the GUI thread: the CSV takes a while
             return results
 

@@ -46,7 +46,8 @@ def main(mode: str) -> None:
             while not progress.cancelled:
                 time.sleep(0.05)
             raise RuntimeError("cancelled")
-        core.plan_and_analyse = long_plan
+        from placement_planner.ui import project as project_module
+        project_module.plan_in_child = long_plan
         window.project.plan()
         assert window.project.planning
     print("READY", flush=True)

@@ -48,10 +48,13 @@ def test_an_exception_inside_the_solver_is_a_message_and_the_data_stays(qtbot, w
     open_and_wait(qtbot, window, core.sample_paths())
     before = window.project.data.demand.copy()
 
-    def broken(data, progress):
-        raise RuntimeError("solver exploded")
+    from placement_planner.ui import project as project_module
+    from placement_planner.ui.plan_child import PlanFailed
 
-    monkeypatch.setattr(core, "plan_and_analyse", broken)
+    def broken(data, progress):
+        raise PlanFailed("solver exploded")
+
+    monkeypatch.setattr(project_module, "plan_in_child", broken)
     with qtbot.waitSignal(window.project.failed, timeout=60000) as blocker:
         window.project.plan()
     qtbot.waitUntil(lambda: not window.project.running_tasks(), timeout=60000)

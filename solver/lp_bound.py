@@ -123,12 +123,13 @@ def run_child(stdin=None, stdout=None) -> int:
 
 
 def lp_guided_plan(a: csc_matrix, row_up: np.ndarray, col_up: np.ndarray, x_lp: np.ndarray,
-                   x0: np.ndarray) -> np.ndarray:
-    """Round the LP down, most-used options first, without breaking any row; on top of x0."""
+                   x0: np.ndarray, round_from: float = 1.0) -> np.ndarray:
+    """Round the LP (a fraction of ``round_from`` or more rounds up; 1.0 = always down),
+    most-used options first, never breaking a row; on top of x0."""
     a = a.tocsc()
     x = np.array(x0, dtype=float)
     resid = row_up - a @ x
-    want = np.floor(np.minimum(np.clip(x_lp, 0, None), col_up) + 1e-6) - x
+    want = np.floor(np.minimum(np.clip(x_lp, 0, None) + 1.0 - round_from, col_up) + 1e-6) - x
     for j in np.argsort(-x_lp)[:int(np.count_nonzero(want >= 1))]:
         if want[j] < 1:
             continue

@@ -53,8 +53,10 @@ def test_lp_guided_rounding_never_breaks_a_row():
     a = (sparse_random(40, 200, density=0.05, random_state=2) > 0).astype(float).tocsc()
     up = rng.integers(0, 6, 40).astype(float)
     x_lp = rng.uniform(0, 4, 200)
-    x = lp_guided_plan(a, up, np.full(200, 5.0), x_lp, np.zeros(200))
-    assert np.all(a @ x <= up + 1e-9) and np.all(x == np.round(x)) and np.all(x <= np.floor(x_lp) + 1e-9)
+    for round_from in (1.0, 0.35):
+        x = lp_guided_plan(a, up, np.full(200, 5.0), x_lp, np.zeros(200), round_from)
+        assert np.all(a @ x <= up + 1e-9) and np.all(x == np.round(x))
+        assert np.all(x <= np.floor(x_lp + 1.0 - round_from) + 1e-9)
 
 
 def test_pdlp_child_round_trip():

@@ -12,7 +12,7 @@ import pytest
 
 from placement_planner.cli import main
 from placement_planner.generate import SHEET_COLUMNS, generate_tables, generate_workbook
-from placement_planner.generate import reference as ref
+from placement_planner import reference as ref
 from placement_planner.names import PROFESSIONS
 
 SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from placement_planner.generate import reference as ref
+from placement_planner import reference as ref
 from placement_planner.generate.profiles import (DEMAND_SETTINGS, PRIORITY_PROFESSIONS, PROFESSION_SHARE,
                                                  AcademicYear, Scale)
 from placement_planner.generate.sites import _nearest, _practices_located

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from placement_planner.generate import reference as ref
+from placement_planner import reference as ref
 from placement_planner.generate.profiles import (SITE_SUFFIXES, SITES_PER_TRUST, SPREAD_KM, Scale,
                                                  also_community, provider_type_of)
 from placement_planner.geo import haversine_km

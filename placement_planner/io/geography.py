@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from placement_planner.generate import reference
+from placement_planner import reference
 from placement_planner.names import did_you_mean, name_key
 
 

@@ -98,8 +98,6 @@ def set_cell(data: PlanningData, table: str, position: int, column: str, value) 
         frame.iat[position, frame.columns.get_loc(week_col)] = week
         if week < 0:
             _rebase(data, -week)
-    # The loaded sheet no longer holds what the user sees: the project file gets the typed table.
-    data.source_sheets[SHEET[table]] = typed_sheet(data, table)
 
 
 def typed_sheet(data: PlanningData, table: str) -> pd.DataFrame:

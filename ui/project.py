@@ -48,6 +48,7 @@ class Project(QObject):
         self._plan_task: BackgroundTask | None = None
         self.journal = Journal()          # every change is on disk at once (crash recovery)
         self._recovery = None             # a crashed session's changes, replayed after loading
+        self._edited_tables: set[str] = set()   # their loaded sheets are written from the typed table
 
     # ---- state ------------------------------------------------------------------------
     @property
@@ -93,6 +94,7 @@ class Project(QObject):
         self.data, self.problems, self.edit_problems = loaded.data, loaded.problems, []
         self.all_rows = loaded.tables
         self.journal.start(loaded.paths)
+        self._edited_tables.clear()
         self.input_paths = loaded.paths
         self.project_path = None
         self.undo_stack.clear()
@@ -141,6 +143,7 @@ class Project(QObject):
         if edit is None:
             self.journal.record_settings(self.data.settings)
         else:
+            self._edited_tables.add(edit.table)
             frame = getattr(self.data, edit.table)
             self.journal.record_cell(edit.table, edit.position, edit.column,
                                      frame[edit.column].iloc[edit.position])
@@ -173,6 +176,7 @@ class Project(QObject):
 
         for table, position, column, value in recovery.cells:
             set_cell(self.data, table, position, column, value)
+            self._edited_tables.add(table)
             self.journal.record_cell(table, position, column, value)
         if recovery.settings is not None:
             self.data.settings = recovery.settings
@@ -248,6 +252,7 @@ class Project(QObject):
         """Write the output workbook; as the project file it also becomes the clean state."""
         if self.data is None:
             return None
+        self._sheets_from_edits()
         data = core.snapshot(self.data)
         plan = self.results.plan if self.results is not None else None
         index = self.undo_stack.index()
@@ -255,6 +260,14 @@ class Project(QObject):
         task.finished.connect(lambda p: self._on_saved(p, as_project, index))
         task.failed.connect(lambda msg, _: self.save_failed.emit(path, msg, as_project))
         return task
+
+    def _sheets_from_edits(self) -> None:
+        """An edited sheet no longer holds what the user sees: the file gets the typed table.
+        Built once per save, not on every edit."""
+        from placement_planner.ui.edits import SHEET, typed_sheet
+
+        for table in self._edited_tables:
+            self.data.source_sheets[SHEET[table]] = typed_sheet(self.data, table)
 
     def _on_saved(self, path: str, as_project: bool, index: int) -> None:
         if as_project:

@@ -15,15 +15,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scale", choices=["demo", "region", "national"], default="demo",
                         help="how big a data set to write (default: demo)")
     parser.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same file")
+    parser.add_argument("--shape", action="append", default=[], metavar="NAME[,NAME]",
+                        help="reshape the data (combinable, repeatable): per-learner, tight-travel, "
+                             "small-universities, icb-restricted, per-student")
     parser.add_argument("-o", "--output", required=True, metavar="PATH", help="the .xlsx file to write")
 
 
 def run(args: argparse.Namespace) -> int:
     from placement_planner.generate import generate_tables
+    from placement_planner.generate.shapes import parse_shapes
     from placement_planner.generate.workbook import write_workbook
 
     started = time.perf_counter()
-    tables = generate_tables(args.scale, args.seed)
+    try:
+        shapes = parse_shapes(args.shape)
+    except ValueError as exc:
+        print(f"placement-planner generate: {exc}", file=sys.stderr)
+        return 2
+    tables = generate_tables(args.scale, args.seed, shapes)
     try:
         path = write_workbook(tables, args.output)
     except PermissionError:

@@ -9,6 +9,7 @@ from placement_planner.generate.capacity import (assign_learners, build_capacity
                                                  pick_locked)
 from placement_planner.generate.demand import build_demand
 from placement_planner.generate.profiles import SCALES, Scale, academic_year
+from placement_planner.generate.shapes import apply_shapes, parse_shapes, student_demand
 from placement_planner.generate.sites import build_sites
 
 # The contract's columns, in the order the sheets are written.
@@ -55,22 +56,26 @@ def _settings_table() -> pd.DataFrame:
                          "value": [DEFAULT_TRAVEL_KM, 60]})
 
 
-def generate_tables(scale: str = "demo", seed: int = 1) -> dict[str, pd.DataFrame]:
+def generate_tables(scale: str = "demo", seed: int = 1, shapes=()) -> dict[str, pd.DataFrame]:
     """The five input sheets for ``scale`` (demo / region / national), the same for the same seed.
 
+    ``shapes`` (names from ``shapes.SHAPES``, or "a,b" text) reshape the data; none = the default.
     Dates are pandas Timestamps; blank text is "" and blank numbers NaN.
     """
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
-    return tables_for(SCALES[scale], seed)
+    return tables_for(SCALES[scale], seed, parse_shapes(shapes))
 
 
-def tables_for(spec: Scale, seed: int) -> dict[str, pd.DataFrame]:
+def tables_for(spec: Scale, seed: int, shapes: tuple[str, ...] = ()) -> dict[str, pd.DataFrame]:
     """As ``generate_tables`` for any Scale (an area and a size)."""
     rng = np.random.default_rng(seed)
+    shape_rng = np.random.default_rng([seed, 7])   # shapes never disturb the default stream
     year = academic_year()
     sites = build_sites(spec, rng)
     demand = build_demand(spec, rng, year)
+    if "per-student" in shapes:
+        demand = student_demand(demand, year.week0, shape_rng)
     pools = build_pools(sites)
     assigned = assign_learners(demand, pools, rng)
     demand = demand[demand.index.isin(assigned["row"])]
@@ -86,4 +91,5 @@ def tables_for(spec: Scale, seed: int) -> dict[str, pd.DataFrame]:
         "Sites": sites, "Capacity": capacity.reset_index(drop=True), "Demand": demand,
         "Locked": locked, "Settings": _settings_table(),
     }
-    return {name: tables[name][cols].reset_index(drop=True) for name, cols in SHEET_COLUMNS.items()}
+    tables = {name: tables[name][cols].reset_index(drop=True) for name, cols in SHEET_COLUMNS.items()}
+    return apply_shapes(tables, shapes, shape_rng) if shapes else tables

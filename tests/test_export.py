@@ -64,7 +64,7 @@ def _rows(ws):
 def test_sheets_in_order_with_tables_and_frozen_headers(written):
     book = openpyxl.load_workbook(written)
     assert book.sheetnames == ["Summary", "Allocations", "Unplaced", "Gaps", "Utilisation",
-                               "Sites", "Demand", "Settings"]
+                               "About this workbook", "Sites", "Demand", "Settings"]
     for ws in book.worksheets:
         assert ws.freeze_panes == "A2", ws.title
         assert len(ws.tables) == 1, ws.title
@@ -73,12 +73,85 @@ def test_sheets_in_order_with_tables_and_frozen_headers(written):
         assert table.autoFilter is not None
 
 
+def test_every_sheet_prints_landscape_one_page_wide_with_the_header_repeated(written):
+    for ws in openpyxl.load_workbook(written).worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.page_setup.fitToWidth in (None, 1), ws.title   # absent means 1 in OOXML
+        assert ws.page_setup.fitToHeight == 0, ws.title            # as many pages down as needed
+        assert ws.print_title_rows.replace("$", "") == "1:1", ws.title
+
+
+def _widths(ws) -> dict[int, float]:
+    """Column index -> width; openpyxl keys a run of equal widths by its first column."""
+    out = {}
+    for dim in ws.column_dimensions.values():
+        for col in range(dim.min, dim.max + 1):
+            out[col] = dim.width
+    return out
+
+
+def test_columns_are_wide_enough_for_their_headers_and_text(written):
+    book = openpyxl.load_workbook(written)
+    for ws in book.worksheets:
+        widths = _widths(ws)
+        for cell in ws[1]:
+            assert len(str(cell.value)) <= widths[cell.column] <= 100, (ws.title, cell.value)
+    alloc = book["Allocations"]
+    header = [c.value for c in alloc[1]]
+    assert _widths(alloc)[header.index("site_name") + 1] >= len(NASTY[0])
+
+
 def test_summary_is_key_value_rows_with_numbers(written):
     ws = openpyxl.load_workbook(written)["Summary"]
     values = {r[0]: r[1] for r in _rows(ws)[1:]}
     assert values["learners_requested"] == 3 and values["learners_placed"] == 2
     assert values["bound"] == 2 and values["status"] == "optimal"
     assert values["min_group_fill"] == pytest.approx(2 / 3)
+    assert values["solve_seconds"] == 0.25          # rounded only where people read it
+
+
+def test_summary_adds_the_value_as_a_person_reads_it(written):
+    rows = _rows(openpyxl.load_workbook(written)["Summary"])
+    assert rows[0][:3] == ["key", "value", "shown_as"]
+    shown = {r[0]: r[2] for r in rows[1:]}
+    assert shown["status"] == "Best possible plan"
+    assert shown["min_group_fill"] == "66.7 %"
+    assert shown["gap"] == "0.0 %"
+    assert shown["solve_seconds"] in ("0.2 s", "0.3 s")          # 0.25 s, as Python rounds it
+    assert shown["learners_requested"] == "3"
+    assert all(isinstance(r[1], (int, float)) for r in rows[1:] if r[0] != "status")
+
+
+def test_shown_as_rounds_labels_and_separates_thousands():
+    from placement_planner.io.export_about import shown_as
+    assert shown_as("learners_placed", 14739) == "14,739"
+    assert shown_as("weighted_placed", 14739.0) == "14,739"
+    assert shown_as("bound", 14750.27) == "14,750.3"
+    assert shown_as("bound", math.nan) == "no proven bound"
+    assert shown_as("gap", 0.0345) == "3.5 %"
+    assert shown_as("min_group_fill", 0.96) == "96.0 %"
+    assert shown_as("learner_km", 123456.78) == "123,457 km"
+    assert shown_as("solve_seconds", 0.4772) == "0.5 s"
+    assert shown_as("solve_seconds", 125.4) == "2 min 05 s"
+    assert shown_as("solve_seconds", 3725) == "1 h 02 min"
+    assert shown_as("status", "time_limit") == "Stopped at the time limit (best plan found)"
+    assert shown_as("status", "brand_new") == "Brand new"
+    assert shown_as("learners_moved", 1200) == "1,200"
+
+
+def test_about_sheet_explains_every_sheet_and_column(written):
+    book = openpyxl.load_workbook(written)
+    about = _rows(book["About this workbook"])
+    assert about[0] == ["sheet", "column", "meaning"]
+    described = {(r[0], r[1] or "") : r[2] for r in about[1:]}
+    for ws in book.worksheets:
+        assert described.get((ws.title, ""), ""), ws.title
+        for cell in ws[1]:
+            assert described.get((ws.title, cell.value)), (ws.title, cell.value)
+    # the user's own headers are explained by what the planner read them as
+    assert "read as site_id" in described[("Sites", "Site code")]
+    assert "does not use" in described[("Sites", "Opened")]
 
 
 def test_dates_are_dates_shown_uk_style(written):
@@ -170,6 +243,10 @@ def test_export_reloads_as_input_with_the_plan_as_previous(tmp_path):
     out = write_plan_workbook(tmp_path / "out.xlsx", data, plan)
     again = load_workbooks([out])
     assert not again.has_errors, [p.line() for p in again.problems]
+    # the output-only sheets (About this workbook too) are never taken for input sheets
+    assert not [p for p in again.problems if "was not used" in p.message], [p.line() for p in again.problems]
+    assert not [p for p in again.problems if p.sheet not in ("Sites", "Capacity", "Demand", "Locked",
+                                                               "Allocations", "Settings")]
     for name in ("sites", "capacity", "demand"):
         mine = getattr(data, name).drop(columns="row").reset_index(drop=True)
         theirs = getattr(again.data, name).drop(columns="row").reset_index(drop=True)

@@ -24,27 +24,16 @@ import xlsxwriter
 
 from placement_planner.analysis import PlanReport, plan_report
 from placement_planner.domain import Plan, PlanningData
+from placement_planner.io.export_about import ABOUT_COLUMNS, ABOUT_SHEET, SUMMARY_NOTES, about_frame, summary_frame
 from placement_planner.io.settings_sheet import settings_rows
+
+__all__ = ["ExportError", "SUMMARY_NOTES", "TableWriter", "atomic_write", "summary_json",
+           "write_plan_workbook"]
 
 # Input sheets written back after the output sheets, in this order; the previous plan's
 # Allocations sheet is replaced by the new one, and Settings is rewritten from data.settings.
 _INPUT_ORDER = ("Sites", "Capacity", "Demand", "Locked")
 _REPLACED = {"allocations", "settings", "summary", "unplaced", "gaps", "utilisation"}
-
-SUMMARY_NOTES = {
-    "learners_requested": "learners in every Demand row",
-    "learners_placed": "learners given a placement",
-    "weighted_placed": "learners placed, each counted at its priority (tier 1)",
-    "bound": "proven upper bound on weighted_placed",
-    "gap": "share by which weighted_placed may fall short of the bound (0 = proven best)",
-    "min_group_fill": "smallest share placed of any university x profession group",
-    "kept_from_previous": "learners kept where the previous plan had them",
-    "preferred_placed": "learners placed at one of their preferred sites",
-    "learner_km": "sum of straight-line km from learners to their sites",
-    "status": "how the solver finished",
-    "solve_seconds": "time spent solving",
-}
-
 
 class ExportError(Exception):
     """The output could not be written; ``message`` says what to do, in plain English."""
@@ -66,11 +55,11 @@ def write_plan_workbook(path: str | os.PathLike, data: PlanningData, plan: Plan,
         book = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False, "nan_inf_to_errors": False})
         try:
-            _Writer(book, progress).write_all(data, report)
+            TableWriter(book, progress).write_all(data, report)
         finally:
             book.close()
 
-    _atomic_write(path, build)
+    atomic_write(path, build)
     _report(progress, "export: done", 1.0)
     return path
 
@@ -85,13 +74,14 @@ def summary_json(path: str | os.PathLike, summary: dict) -> Path:
         Path(tmp).write_text(text, encoding="utf-8")
 
     path = Path(path)
-    _atomic_write(path, build)
+    atomic_write(path, build)
     return path
 
 
 # ---- atomic replace ---------------------------------------------------------------------
 
-def _atomic_write(path: Path, build: Callable[[str], None]) -> None:
+def atomic_write(path: Path, build: Callable[[str], None]) -> None:
+    """Build the file at a temporary path beside ``path``, then move it into place."""
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise ExportError(path, f"{path} is a folder; give a file name to write.")
@@ -158,8 +148,8 @@ def _plain(value):
 
 # ---- the workbook -----------------------------------------------------------------------
 
-class _Writer:
-    """Writes DataFrames as formatted Excel tables, cell by typed cell."""
+class TableWriter:
+    """Writes DataFrames as formatted Excel tables, cell by typed cell, each ready to print."""
 
     def __init__(self, book: xlsxwriter.Workbook, progress) -> None:
         self.book = book
@@ -174,41 +164,48 @@ class _Writer:
         self.tables: set[str] = set()
 
     def write_all(self, data: PlanningData, report: PlanReport) -> None:
-        summary = pd.DataFrame({"key": list(report.summary),
-                                "value": [report.summary[k] for k in report.summary],
-                                "meaning": [SUMMARY_NOTES.get(k, "") for k in report.summary]},
-                               dtype=object)
-        self.sheet("Summary", summary, formats={"value": self.general})
-        self.sheet("Allocations", report.allocations, formats={"distance_km": self.decimal})
-        self.sheet("Unplaced", report.unplaced, widths={"reason": 90})
-        self.sheet("Gaps", report.gaps)
-        self.sheet("Utilisation", report.utilisation, formats={"utilisation": self.percent})
+        outputs = [("Summary", summary_frame(report.summary),
+                    {"formats": {"value": self.general}, "widths": {"meaning": 80}}),
+                   ("Allocations", report.allocations, {"formats": {"distance_km": self.decimal}}),
+                   ("Unplaced", report.unplaced, {"widths": {"reason": 90}}),
+                   ("Gaps", report.gaps, {}),
+                   ("Utilisation", report.utilisation, {"formats": {"utilisation": self.percent}})]
         sources = dict(data.source_sheets)
         names = [n for n in _INPUT_ORDER if n in sources]
         names += [n for n in sources if n not in names and n.lower() not in _REPLACED]
-        for i, name in enumerate(names):
-            _report(self.progress, f"export: writing input sheet {name}", 0.8 + 0.15 * i / len(names))
-            self.sheet(name, sources[name], source=True)
-        settings = pd.DataFrame(settings_rows(data.settings), columns=["key", "value"], dtype=object)
-        self.sheet("Settings", settings)
+        inputs = [(name, sources[name], {"source": True}) for name in names]
+        inputs.append(("Settings", pd.DataFrame(settings_rows(data.settings), columns=["key", "value"],
+                                                dtype=object), {}))
+        listed = outputs + [(ABOUT_SHEET, pd.DataFrame(columns=ABOUT_COLUMNS), {})] + inputs
+        about = about_frame([(name, headers(frame), options.get("source", False))
+                             for name, frame, options in listed])
+        for name, frame, options in outputs:
+            self.sheet(name, frame, **options)
+        self.sheet(ABOUT_SHEET, about, widths={"sheet": 20, "column": 24, "meaning": 90})
+        for i, (name, frame, options) in enumerate(inputs):
+            _report(self.progress, f"export: writing input sheet {name}", 0.8 + 0.15 * i / len(inputs))
+            self.sheet(name, frame, **options)
 
     def sheet(self, name: str, frame: pd.DataFrame, *, formats: dict | None = None,
-              widths: dict | None = None, source: bool = False) -> None:
+              widths: dict | None = None, source: bool = False):
+        """One DataFrame as an Excel table on a new sheet; returns the worksheet."""
         _report(self.progress, f"export: writing {name}", None)
         ws = self.book.add_worksheet(name[:31])
         formats, widths = formats or {}, widths or {}
-        headers = _unique([_header(c, i) for i, c in enumerate(frame.columns)])
+        names = headers(frame)
         n = len(frame)
-        for col, (header, series) in enumerate(zip(headers, frame.items())):
+        for col, (header, series) in enumerate(zip(names, frame.items())):
             values = series[1]
             fmt = formats.get(header)
             width = self._column(ws, col, values, fmt, source)
             ws.set_column(col, col, widths.get(header, min(max(width, len(header)) + 2, 60)))
-        if headers:
+        if names:
             table = {"name": self._table_name(name), "style": "Table Style Medium 2",
-                     "columns": [{"header": h, "header_format": self.header} for h in headers]}
-            ws.add_table(0, 0, max(n, 1), len(headers) - 1, table)
+                     "columns": [{"header": h, "header_format": self.header} for h in names]}
+            ws.add_table(0, 0, max(n, 1), len(names) - 1, table)
         ws.freeze_panes(1, 0)
+        print_setup(ws)
+        return ws
 
     def _column(self, ws, col: int, values: pd.Series, fmt, source: bool) -> int:
         """Write one column from row 1 down; returns a width that fits its contents."""
@@ -292,6 +289,22 @@ class _Writer:
             name = f"{base}_{i}"
         self.tables.add(name.lower())
         return name
+
+
+def print_setup(ws) -> None:
+    """Landscape A4, one page wide, the header row on every page, sheet name and page numbers."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_header("&L&A")
+    ws.set_footer("&LPage &P of &N")
+
+
+def headers(frame: pd.DataFrame) -> list[str]:
+    """The frame's column names as Excel table headers (text, never blank, unique ignoring case)."""
+    return _unique([_header(c, i) for i, c in enumerate(frame.columns)])
 
 
 def _header(column, i: int) -> str:

@@ -168,7 +168,7 @@ SETTINGS = SheetSchema("Settings",
 
 INPUT_SHEETS: tuple[SheetSchema, ...] = (SITES, CAPACITY, DEMAND, LOCKED, ALLOCATIONS, SETTINGS)
 # Sheets the output workbook adds; found in a re-opened export and quietly skipped.
-OUTPUT_ONLY_SHEETS = ("Summary", "Unplaced", "Gaps", "Utilisation")
+OUTPUT_ONLY_SHEETS = ("Summary", "Unplaced", "Gaps", "Utilisation", "About this workbook")
 
 
 def schema_for_sheet(sheet_name: str) -> SheetSchema | None:

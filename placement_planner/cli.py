@@ -10,6 +10,7 @@ COMMANDS = {
     "validate": "placement_planner.commands.validate",
     "solve": "placement_planner.commands.solve",
     "generate": "placement_planner.commands.generate",
+    "compare": "placement_planner.commands.compare",
 }
 
 
@@ -52,6 +53,8 @@ def _usage() -> str:
         "usage: placement-planner [FILE...]                 open the app with these files\n"
         "       placement-planner validate FILE...          print every problem in the input\n"
         "       placement-planner solve FILE... -o OUT.xlsx [--summary-json PATH] [--time-limit S]\n"
+        "       placement-planner solve FILE... --scenario NAME -o OUT.xlsx [--summary-json PATH]\n"
+        "       placement-planner compare FILE... -o OUT.xlsx [--summary-json PATH] [--time-limit S]\n"
         "       placement-planner generate --scale demo|region|national [--seed N] -o PATH\n"
     )
 

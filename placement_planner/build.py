@@ -18,7 +18,7 @@ from placement_planner.weeks import monday_of, mondays, week_index
 
 TableLike = pd.DataFrame | Iterable[Mapping] | None
 
-_SITE_DEFAULTS = {"site_name": "", "provider_type": "", "hub": "", "postcode": "",
+_SITE_DEFAULTS = {"site_name": "", "provider_type": "", "hub": "", "pcn": "", "postcode": "",
                   "latitude": np.nan, "longitude": np.nan, "quality": "ok"}
 _CAPACITY_DEFAULTS = {"setting": ""}
 _DEMAND_DEFAULTS = {"setting": "", "year": np.nan, "latitude": np.nan, "longitude": np.nan,

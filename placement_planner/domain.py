@@ -18,7 +18,7 @@ from placement_planner.weeks import week_start
 # ---- column layouts -------------------------------------------------------------------
 # Every table also carries `row`: the Excel row number it came from (0 when made in code).
 
-SITE_COLUMNS = ["site_id", "site_name", "provider", "provider_type", "hub", "ics", "region",
+SITE_COLUMNS = ["site_id", "site_name", "provider", "provider_type", "hub", "pcn", "ics", "region",
                 "latitude", "longitude", "postcode", "quality"]
 # start_week / end_week: inclusive week numbers on the grid (see PlanningData.week0).
 CAPACITY_COLUMNS = ["site_id", "profession", "setting", "start_date", "end_date", "places",

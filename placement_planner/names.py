@@ -46,9 +46,25 @@ PROFESSIONS: dict[str, tuple[str, ...]] = {
     "Osteopathy": ("Osteopath",),
     "Medicine": ("Medical", "Medical Student", "Medical Students", "MBBS", "MBChB", "Doctor"),
     "Pharmacy": ("Pharmacist", "Pharmacy Student", "MPharm", "Trainee Pharmacist", "Foundation Pharmacist"),
-    "Physician Associate": ("PA", "Physician Associates", "Physician Assistant"),
+    # Physician associates are being renamed physician assistants (2026): both names are one profession.
+    "Physician Assistant": ("PA", "Physician Assistants", "Physician Associate", "Physician Associates"),
     "Clinical Psychology": ("Clinical Psychologist", "DClinPsy", "Trainee Clinical Psychologist"),
+    "Healthcare Science": ("Healthcare Scientist", "Healthcare Sciences", "Healthcare Science Practitioner",
+                           "Clinical Science", "Clinical Scientist", "Practitioner Training Programme", "PTP",
+                           "Scientist Training Programme", "STP", "HCS"),
+    "Dental Therapy": ("Dental Therapist", "Dental Hygiene and Dental Therapy", "Dental Hygiene and Therapy",
+                       "Oral Health Science"),
+    "Dental Hygiene": ("Dental Hygienist",),
+    "Dental Nursing": ("Dental Nurse", "Trainee Dental Nurse"),
+    "Specialist Community Public Health Nursing": ("SCPHN", "Health Visiting", "Health Visitor", "School Nursing",
+                                                   "School Nurse", "Occupational Health Nursing",
+                                                   "Specialist Community Public Health Nurse"),
 }
+
+# Words that name a training route, not a profession: "Adult Nursing Apprenticeship" is its own
+# (open) profession with no "did you mean" (docs/workbook-format.md, "Apprenticeship routes").
+ROUTE_WORDS = ("degree apprenticeship", "apprenticeship", "apprentice", "apprentices", "degree", "postgraduate",
+               "pg", "msc", "bsc", "pre-registration", "pre reg", "shortened", "top-up", "top up")
 
 # The 14 allied health professions recognised by NHS England (radiography counts once
 # in the official list but placements differ, so it is split into two here).
@@ -130,8 +146,42 @@ def did_you_mean(value: str, choices: list[str] | tuple[str, ...] | set[str], *,
     return by_key[match[0]] if match else None
 
 
-def suggest_profession(text: str) -> str | None:
+def suggest_profession(text: str, *, cutoff: float = 0.6) -> str | None:
     """Closest canonical profession (through its aliases too) for an unrecognised name."""
     key = name_key(text)
-    match = difflib.get_close_matches(key, list(_PROFESSION_KEYS), n=1, cutoff=0.6)
+    match = difflib.get_close_matches(key, list(_PROFESSION_KEYS), n=1, cutoff=cutoff)
     return _PROFESSION_KEYS[match[0]] if match else None
+
+
+_ROUTE_KEYS = sorted({name_key(w) for w in ROUTE_WORDS}, key=len, reverse=True)
+
+
+def route_of(text: str) -> tuple[str, str] | None:
+    """('Adult Nursing', 'apprenticeship') when ``text`` is a known profession plus a route word."""
+    key = name_key(text)
+    for route in _ROUTE_KEYS:
+        for base in (key.removesuffix(route), key.removeprefix(route)):
+            if base != key and base in _PROFESSION_KEYS:
+                return _PROFESSION_KEYS[base], route
+    return None
+
+
+def open_profession(text: str) -> tuple[str, str | None]:
+    """(the profession to plan, a "did you mean" note or None).
+
+    A known name or alias gives its canonical profession. Any other text is accepted as a
+    profession of its own (whitespace tidied, otherwise as typed); only a name close to a known
+    one gets a note, since it may be a typo. A known profession plus a route word
+    ("Adult Nursing Apprenticeship") is a deliberate profession of its own: no note.
+    """
+    canon = canonical_profession(text)
+    if canon is not None:
+        return canon, None
+    typed = " ".join(str(text).split())
+    if route_of(typed):
+        return typed, None
+    guess = suggest_profession(typed, cutoff=0.8)
+    if guess:
+        return typed, (f"'{typed}' is not a profession the planner knows; it is planned as a profession of its "
+                       f"own, matched only to rows that name it too. Did you mean '{guess}'?")
+    return typed, None

@@ -87,7 +87,36 @@ def postcode_lookup() -> dict[str, tuple[float, float]]:
 
 
 def locate(postcode: str) -> tuple[float, float] | None:
-    return postcode_lookup().get(str(postcode).replace(" ", "").upper())
+    return postcode_lookup().get(postcode_key(postcode))
+
+
+def postcode_key(postcode: object) -> str:
+    """Postcodes are matched with every space removed, upper case."""
+    return "".join(str(postcode).split()).upper()
+
+
+@lru_cache(maxsize=1)
+def postcode_icbs() -> dict[str, str]:
+    """{postcode key: current ICB code} for every shipped GP practice and trust postcode.
+
+    A practice's ICB is where it is (its commissioning ICB); practices win over trust
+    headquarters where both share a postcode.
+    """
+    out = dict(zip(map(postcode_key, trusts()["postcode"]), trusts()["icb_code"]))
+    out.update(zip(map(postcode_key, practices()["postcode"]), practices()["icb_code"]))
+    return out
+
+
+def postcode_icb(postcode: object) -> tuple[str, str] | None:
+    """(current ICB name, NHS England region name) of a shipped postcode, or None when unknown."""
+    code = postcode_icbs().get(postcode_key(postcode))
+    return _icb_by_code().get(code) if code else None
+
+
+@lru_cache(maxsize=1)
+def _icb_by_code() -> dict[str, tuple[str, str]]:
+    icbs = current_icbs()
+    return {c: (n, r) for c, n, r in zip(icbs["icb_code"], icbs["icb_name"], icbs["region_name"])}
 
 
 @lru_cache(maxsize=1)

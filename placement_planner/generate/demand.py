@@ -19,7 +19,7 @@ def programmes(scale: Scale) -> pd.DataFrame:
     """
     courses = ref.hei_courses()
     med = courses[courses["profession"] == "Medicine"]
-    pa = med.assign(profession="Physician Associate", courses=1)
+    pa = med.assign(profession="Physician Assistant", courses=1)
     mh = set(courses.loc[courses["profession"] == "Mental Health Nursing", "hei"])
     psych = med[med["hei"].isin(mh)].assign(profession="Clinical Psychology", courses=1)
     table = pd.concat([courses, pa, psych], ignore_index=True)

@@ -190,7 +190,8 @@ def _demand(t, ids: list[str], offered: set[str]) -> tuple[_Sheet, list[tuple[st
             notes.append(("profession", vals[2], f"alias of {r.profession}", "ok"))
         if i == 5:
             vals[2] = "Phyisotherapy"
-            notes.append(("profession", "Phyisotherapy", "typo'd profession (did you mean Physiotherapy?)", "ERROR"))
+            notes.append(("profession", "Phyisotherapy", "typo'd profession (planned as its own; did you mean Physiotherapy?)",
+                          "WARNING"))
         if i == 6:
             vals[0] = refs[0][0]
             notes.append(("demand_id", vals[0], f"duplicate demand_id (also row {refs[0][1]})", "ERROR"))

@@ -35,7 +35,7 @@ PROFESSION_SHARE: dict[str, float] = {
     "Children's Nursing": 6.0, "Nursing Associate": 6.0, "Paramedic": 4.5, "Physiotherapy": 4.2,
     "Occupational Therapy": 3.6, "Diagnostic Radiography": 2.6, "Operating Department Practice": 2.2,
     "Pharmacy": 2.2, "Learning Disabilities Nursing": 1.6, "Speech and Language Therapy": 1.4,
-    "Physician Associate": 1.2, "Dietetics": 0.9, "Clinical Psychology": 0.8,
+    "Physician Assistant": 1.2, "Dietetics": 0.9, "Clinical Psychology": 0.8,
     "Therapeutic Radiography": 0.6, "Podiatry": 0.6, "Orthoptics": 0.2,
 }
 
@@ -51,14 +51,14 @@ OFFERS: dict[str, tuple[tuple[str, str, float], ...]] = {
         ("Occupational Therapy", "acute", 1.2), ("Speech and Language Therapy", "acute", 0.5),
         ("Diagnostic Radiography", "acute", 2), ("Therapeutic Radiography", "acute", 0.4),
         ("Dietetics", "acute", 0.6), ("Podiatry", "acute", 0.3), ("Orthoptics", "acute", 0.2),
-        ("Medicine", "acute", 6), ("Pharmacy", "acute", 1.5), ("Physician Associate", "acute", 1),
+        ("Medicine", "acute", 6), ("Pharmacy", "acute", 1.5), ("Physician Assistant", "acute", 1),
         ("Paramedic", "acute", 0.3), ("Mental Health Nursing", "acute", 0.3),
     ),
     "mental health": (
         ("Mental Health Nursing", "mental health", 10), ("Learning Disabilities Nursing", "mental health", 2),
         ("Clinical Psychology", "mental health", 3), ("Occupational Therapy", "mental health", 2),
         ("Nursing Associate", "mental health", 2), ("Medicine", "mental health", 1.5),
-        ("Pharmacy", "mental health", 0.3), ("Physician Associate", "mental health", 0.3),
+        ("Pharmacy", "mental health", 0.3), ("Physician Assistant", "mental health", 0.3),
     ),
     "community": (
         ("Adult Nursing", "community", 8), ("Children's Nursing", "community", 2),
@@ -71,7 +71,7 @@ OFFERS: dict[str, tuple[tuple[str, str, float], ...]] = {
     "ambulance": (("Paramedic", "ambulance", 10),),
     "primary care": (
         ("Adult Nursing", "primary care", 0.5), ("Nursing Associate", "primary care", 0.4),
-        ("Medicine", "primary care", 0.8), ("Physician Associate", "primary care", 0.8),
+        ("Medicine", "primary care", 0.8), ("Physician Assistant", "primary care", 0.8),
         ("Pharmacy", "primary care", 0.5), ("Paramedic", "primary care", 0.2),
         ("Physiotherapy", "primary care", 0.15), ("Mental Health Nursing", "primary care", 0.1),
     ),

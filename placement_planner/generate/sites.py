@@ -57,6 +57,39 @@ def _nearest(lat, lon, prac: pd.DataFrame) -> np.ndarray:
     return out
 
 
+def _snap(lats, lons, icbs: list[str], prac_all: pd.DataFrame, rng: np.random.Generator):
+    """Put each point next to the nearest GP practice of its own ICB (within 0.1-0.8 km), so a
+    site's coordinates, postcode (the practice's) and ICB always agree. Returns lat, lon, practice index."""
+    lats, lons = np.asarray(lats, dtype=float).copy(), np.asarray(lons, dtype=float).copy()
+    near = np.empty(len(lats), dtype=np.int64)
+    codes = np.asarray(icbs)
+    for icb in sorted(set(icbs)):
+        mine = np.flatnonzero(codes == icb)
+        pool = np.flatnonzero((prac_all["icb_code"] == icb).to_numpy())
+        near[mine] = pool[_nearest(lats[mine], lons[mine], prac_all.iloc[pool])]
+    plat, plon = prac_all["latitude"].to_numpy()[near], prac_all["longitude"].to_numpy()[near]
+    dlat, dlon = _offset(0.0, 0.0, rng, 0.1, 0.8, len(lats))
+    return plat + dlat, plon + dlon / np.cos(np.radians(plat)), near
+
+
+def _unique_names(sites: pd.DataFrame) -> pd.Series:
+    """Two sites never share a name: later repeats get their postcode district ('..., CV6')."""
+    names = sites["site_name"].tolist()
+    seen: set[str] = set()
+    for i, name in enumerate(names):
+        key = name.casefold()
+        if key in seen:
+            district = str(sites["postcode"].iat[i]).split()[0] if sites["postcode"].iat[i] else ""
+            name = f"{name}, {district}" if district else name
+            n = 2
+            while name.casefold() in seen:
+                name = f"{names[i]} ({n})"
+                n += 1
+            names[i] = name
+        seen.add(name.casefold())
+    return pd.Series(names, index=sites.index)
+
+
 def _in_scope(scale: Scale, icb: pd.Series, region: pd.Series) -> pd.Series:
     if scale.icb_code:
         return icb == scale.icb_code
@@ -66,7 +99,7 @@ def _in_scope(scale: Scale, icb: pd.Series, region: pd.Series) -> pd.Series:
 
 
 def _hubs(rng: np.random.Generator) -> dict[str, str]:
-    """Most ICBs run a clinical placement hub; trusts in the others are their own hub."""
+    """Most ICBs run a clinical placement hub; trusts in the others belong to no hub (blank)."""
     icbs = ref.current_icbs()
     has_hub = rng.random(len(icbs)) < 0.6
     return {code: f"{ref.short_icb_name(name)} Clinical Placement Hub"
@@ -109,18 +142,27 @@ def _trust_sites(scale: Scale, rng: np.random.Generator, prac_all: pd.DataFrame,
             lats, lons = _offset(where[0], where[1], rng, *SPREAD_KM[kind], n)
             lats[0], lons[0] = where
             icbs = [trust.icb_code] * n
-        near = _nearest(lats, lons, prac_all)
+        # The headquarters site (i == 0) keeps the trust's own postcode and town; every other site
+        # sits next to a GP practice of its ICB and takes that practice's postcode and locality.
+        at_hq = kind != "ambulance"
+        lats, lons, near = _snap(lats, lons, icbs, prac_all, rng)
+        if at_hq:
+            lats[0], lons[0] = where
         suffixes = SITE_SUFFIXES[kind]
         town = ref.tidy_name(trust.town) if trust.town else ""
         for i in range(len(lats)):
-            place = town if i == 0 else (_locality(prac_all["pcn_name"].iat[near[i]]) or town)
+            hq = at_hq and i == 0
+            place = town if hq else (_locality(prac_all["pcn_name"].iat[near[i]])
+                                     or ref.tidy_name(prac_all["town"].iat[near[i]] if "town" in prac_all else "")
+                                     or town)
             suffix = suffixes[0] if i == 0 else suffixes[int(rng.integers(len(suffixes)))]
             rows.append({
                 "site_id": f"{trust.ods_code}-{i + 1:02d}", "site_name": f"{place} {suffix}".strip(),
                 "provider": name, "provider_type": kind,
-                "hub": name if kind == "ambulance" else hubs.get(icbs[i], name), "_icb": icbs[i],
+                "hub": "" if kind == "ambulance" else hubs.get(icbs[i], ""), "_icb": icbs[i],
+                "pcn": "" if hq else ref.tidy_name(prac_all["pcn_name"].iat[near[i]]),
                 "latitude": round(float(lats[i]), 5), "longitude": round(float(lons[i]), 5),
-                "postcode": prac_all["postcode"].iat[near[i]] if i else trust.postcode,
+                "postcode": trust.postcode if hq else prac_all["postcode"].iat[near[i]],
                 _KIND: kind, _WEIGHT: 2.0 if i == 0 else float(rng.uniform(0.5, 1.3)),
                 _COMMUNITY: also_community(trust.name), "_specialist": trust.name.upper(),
             })
@@ -132,9 +174,7 @@ def _independent_sites(scale: Scale, rng: np.random.Generator, prac_scope: pd.Da
     if not scale.independent or prac_scope.empty:
         return []
     pick = prac_scope.iloc[rng.choice(len(prac_scope), size=scale.independent, replace=False)]
-    dlat, dlon = _offset(0, 0, rng, 0.01, 0.03, len(pick))
-    lats, lons = pick["latitude"].to_numpy() + dlat, pick["longitude"].to_numpy() + dlon
-    near = _nearest(lats, lons, prac_all)
+    lats, lons, near = _snap(pick["latitude"], pick["longitude"], pick["icb_code"].tolist(), prac_all, rng)
     providers = max(1, scale.independent // 4)
     rows = []
     for i in range(len(pick)):
@@ -144,8 +184,8 @@ def _independent_sites(scale: Scale, rng: np.random.Generator, prac_scope: pd.Da
         rows.append({
             "site_id": f"IND-{i + 1:03d}",
             "site_name": f"{place} {'Mental Health' if mental else 'Independent'} Hospital (synthetic)",
-            "provider": provider, "provider_type": "independent", "hub": provider,
-            "_icb": pick["icb_code"].iat[i],
+            "provider": provider, "provider_type": "independent", "hub": "",
+            "_icb": pick["icb_code"].iat[i], "pcn": "",
             "latitude": round(float(lats[i]), 5), "longitude": round(float(lons[i]), 5),
             "postcode": prac_all["postcode"].iat[near[i]],
             _KIND: "independent mental health" if mental else "independent acute",
@@ -155,11 +195,15 @@ def _independent_sites(scale: Scale, rng: np.random.Generator, prac_scope: pd.Da
 
 
 def _practice_sites(n: int, rng: np.random.Generator, prac_scope: pd.DataFrame) -> list[dict]:
+    """GP practices: hub = the ICB's primary care training hub, pcn = the practice's network."""
+    icb_names = dict(zip(ref.current_icbs()["icb_code"], ref.current_icbs()["icb_name"]))
     n = max(0, min(n, len(prac_scope)))
     pick = prac_scope.iloc[np.sort(rng.choice(len(prac_scope), size=n, replace=False))]
     return [{
         "site_id": p.code, "site_name": ref.tidy_name(p.name), "provider": ref.tidy_name(p.name),
-        "provider_type": "primary care", "hub": ref.tidy_name(p.pcn_name), "_icb": p.icb_code,
+        "provider_type": "primary care", "hub": f"{ref.short_icb_name(icb_names[p.icb_code])} Training Hub",
+        "pcn": ref.tidy_name(p.pcn_name),
+        "_icb": p.icb_code,
         "latitude": round(float(p.latitude), 5), "longitude": round(float(p.longitude), 5),
         "postcode": p.postcode, _KIND: "primary care", _WEIGHT: float(rng.uniform(0.6, 1.4)),
         _COMMUNITY: False, "_specialist": "",
@@ -176,6 +220,7 @@ def build_sites(scale: Scale, rng: np.random.Generator) -> pd.DataFrame:
     rows += _independent_sites(scale, rng, prac_scope, prac_all)
     rows += _practice_sites(scale.sites - len(rows), rng, prac_scope)
     sites = pd.DataFrame(rows)
+    sites["site_name"] = _unique_names(sites)
     sites["ics"] = icbs.loc[sites["_icb"], "icb_name"].to_numpy()
     sites["region"] = icbs.loc[sites["_icb"], "region_name"].to_numpy()
     draw = rng.random(len(sites))

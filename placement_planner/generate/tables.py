@@ -14,7 +14,7 @@ from placement_planner.generate.sites import build_sites
 
 # The contract's columns, in the order the sheets are written.
 SHEET_COLUMNS: dict[str, list[str]] = {
-    "Sites": ["site_id", "site_name", "provider", "provider_type", "hub", "ics", "region",
+    "Sites": ["site_id", "site_name", "provider", "provider_type", "hub", "pcn", "ics", "region",
               "latitude", "longitude", "postcode", "quality"],
     "Capacity": ["site_id", "profession", "setting", "start_date", "end_date", "places"],
     "Demand": ["demand_id", "hei", "profession", "learners", "start_date", "weeks", "setting", "year",

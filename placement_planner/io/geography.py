@@ -96,3 +96,8 @@ def region_of_icb(icb_name: str) -> str | None:
 
 def locate_postcode(postcode: str) -> tuple[float, float] | None:
     return reference.locate(postcode)
+
+
+def area_of_postcode(postcode: str) -> tuple[str, str] | None:
+    """(current ICB name, region name) a shipped postcode lies in, or None when it is not shipped."""
+    return reference.postcode_icb(postcode)

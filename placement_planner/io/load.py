@@ -18,7 +18,7 @@ from placement_planner.io.header import SheetTable, read_table
 from placement_planner.io.parse import typed_frame
 from placement_planner.io.problems import ProblemList, WorkbookError
 from placement_planner.io.readers import RawSheet, read_file
-from placement_planner.io.rules import Where, check_sites
+from placement_planner.io.rules import Where, check_sites, unify_open_professions
 from placement_planner.io.rules_rows import check_allocations, check_capacity, check_demand, check_locked
 from placement_planner.io.safety import column_letter
 from placement_planner.io.schema import (ALLOCATIONS, CAPACITY, DEMAND, INPUT_SHEETS, LOCKED, OUTPUT_ONLY_SHEETS,
@@ -35,6 +35,7 @@ class LoadResult:
     problems: ProblemList
     files: list[Path] = field(default_factory=list)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)   # typed frames, all rows
+    scenarios: object = None    # the Scenarios sheet, checked (placement_planner.scenarios.ScenarioBook)
 
     @property
     def has_errors(self) -> bool:
@@ -78,14 +79,23 @@ def load_workbooks(paths: Iterable[str | Path]) -> LoadResult:
             bad[name] = np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
             where[name] = Where(name, items[0].sheet.file, dict(items[0].headers))
     data = _check_and_build(typed, bad, where, tables, problems)
+    scenarios = _scenarios(data, typed, bad, where, problems)
     get_logger().info("loaded %d file(s) in %.2f s: %s; %d error(s), %d warning(s)", len(paths),
                       time.perf_counter() - started,
                       ", ".join(f"{len(frame)} {name} rows" for name, frame in typed.items()) or "no sheets",
                       len(problems.errors), len(problems.warnings))
-    return LoadResult(data, problems, paths, typed)
+    return LoadResult(data, problems, paths, typed, scenarios)
 
 
 _SCHEMAS = {s.name: s for s in INPUT_SHEETS}
+
+
+def _scenarios(data, typed, bad, where, problems):
+    """The Scenarios sheet checked against the baseline (placement_planner/scenarios)."""
+    if data is None or "Scenarios" not in typed:
+        return None
+    from placement_planner.scenarios import read_scenarios
+    return read_scenarios(typed["Scenarios"], bad["Scenarios"], data, where["Scenarios"], problems)
 
 
 def _sort_sheet(sheet: RawSheet, found: dict[str, list[RawSheet]], problems: ProblemList) -> None:
@@ -129,6 +139,7 @@ def _check_and_build(typed, bad, where, tables, problems) -> PlanningData | None
     sites = _valid(typed, bad, SITES.name)
     bad[CAPACITY.name] |= check_capacity(typed[CAPACITY.name], sites, where[CAPACITY.name], problems)
     bad[DEMAND.name] |= check_demand(typed[DEMAND.name], sites, where[DEMAND.name], problems)
+    unify_open_professions(typed[CAPACITY.name], typed[DEMAND.name])
     capacity, demand = _valid(typed, bad, CAPACITY.name), _valid(typed, bad, DEMAND.name)
     locked = previous = None
     if LOCKED.name in typed:

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from placement_planner.geo import in_uk
+from placement_planner.geo import haversine_km, in_uk
 from placement_planner.io import geography
 from placement_planner.io.problems import ProblemList
-from placement_planner.names import (PROFESSIONS, canonical_profession, canonical_quality, canonical_setting,
-                                     did_you_mean, suggest_profession)
+from placement_planner.names import (canonical_profession, canonical_quality, canonical_setting, did_you_mean,
+                                     name_key, open_profession)
 
 
 @dataclass
@@ -52,20 +52,42 @@ def check_unique(frame, column, where, problems) -> np.ndarray:
 
 
 def normalise_professions(frame, where, problems) -> np.ndarray:
+    """Known names and aliases -> the canonical profession; any other text is a profession of its
+    own (never an error). A name close to a known one gets one WARNING per sheet and spelling."""
     bad = np.zeros(len(frame), dtype=bool)
+    cache: dict[str, tuple[str, str | None]] = {}
+    noted: dict[str, list[int]] = {}
     names = []
     for i, text in enumerate(frame["profession"].tolist()):
-        canon = canonical_profession(text) if text else None
-        if canon is None and text:
-            guess = suggest_profession(text)
-            tip = f" Did you mean '{guess}'?" if guess else \
-                f" Use one of: {', '.join(list(PROFESSIONS)[:6])}, ... (see docs/workbook-format.md)."
-            _err(problems, where, frame["row"].iat[i], "profession",
-                 f"'{text}' is not a profession the planner knows.{tip}", text)
-            bad[i] = True
-        names.append(canon or text)
+        if not text:
+            names.append(text)
+            continue
+        if text not in cache:
+            cache[text] = open_profession(text)
+        name, note = cache[text]
+        if note:
+            noted.setdefault(text, []).append(int(frame["row"].iat[i]))
+        names.append(name)
+    for text, rows in noted.items():
+        more = f" ({len(rows)} rows, the first shown)" if len(rows) > 1 else ""
+        _warn(problems, where, rows[0], "profession", cache[text][1] + more, text)
     frame["profession"] = names
     return bad
+
+
+def unify_open_professions(*frames: pd.DataFrame) -> None:
+    """Professions the planner does not know match across sheets ignoring case and spacing: the
+    first spelling met (Capacity before Demand) is used everywhere."""
+    spelling: dict[str, str] = {}
+    for frame in frames:
+        if frame is None or "profession" not in frame:
+            continue
+        out = []
+        for text in frame["profession"].tolist():
+            if text and canonical_profession(text) is None:
+                text = spelling.setdefault(name_key(text), text)
+            out.append(text)
+        frame["profession"] = out
 
 
 def normalise_settings(frame) -> None:
@@ -129,6 +151,9 @@ def fill_from_postcodes(frame, where, problems) -> None:
 def check_sites(frame: pd.DataFrame, where: Where, problems: ProblemList) -> np.ndarray:
     bad = check_unique(frame, "site_id", where, problems)
     normalise_geography(frame, where, problems, required=True)
+    check_postcode_distance(frame, where, problems)
+    check_postcode_area(frame, where, problems)
+    check_duplicate_names(frame, where, problems)
     fill_from_postcodes(frame, where, problems)
     bad |= check_coordinates(frame, where, problems)
     qualities = []
@@ -146,6 +171,66 @@ def check_sites(frame: pd.DataFrame, where: Where, problems: ProblemList) -> np.
               f"every view.")
     _check_region_matches_ics(frame, where, problems)
     return bad
+
+
+POSTCODE_TOLERANCE_KM = 5.0
+
+
+def check_postcode_distance(frame, where, problems, *, limit_km: float = POSTCODE_TOLERANCE_KM) -> None:
+    """A WARNING, with the distance, where typed coordinates lie far from the row's postcode."""
+    if "postcode" not in frame:
+        return
+    lat, lon = frame["latitude"].to_numpy(float), frame["longitude"].to_numpy(float)
+    for i in np.flatnonzero(~np.isnan(lat) & ~np.isnan(lon) & (frame["postcode"] != "").to_numpy()):
+        found = geography.locate_postcode(frame["postcode"].iat[i])
+        if found is None or not in_uk(np.array([lat[i]]), np.array([lon[i]]))[0]:
+            continue
+        km = float(haversine_km(lat[i], lon[i], found[0], found[1]))
+        if km > limit_km:
+            postcode = frame["postcode"].iat[i]
+            _warn(problems, where, frame["row"].iat[i], "latitude",
+                  f"The coordinates ({lat[i]:.5f}, {lon[i]:.5f}) are {km:.1f} km from postcode {postcode} "
+                  f"(more than {limit_km:g} km). Travel distances use the coordinates: correct them, or clear "
+                  f"them to use the postcode's.", f"{lat[i]:.5f}, {lon[i]:.5f}")
+
+
+def check_postcode_area(frame, where, problems) -> None:
+    """A WARNING where a site's ICB or region is not the one its postcode lies in (shipped lookup)."""
+    if "postcode" not in frame:
+        return
+    for i, postcode in enumerate(frame["postcode"].tolist()):
+        area = geography.area_of_postcode(postcode) if postcode else None
+        if area is None:
+            continue
+        icb, region = area
+        row = frame["row"].iat[i]
+        if frame["ics"].iat[i] and frame["ics"].iat[i] != icb:
+            _warn(problems, where, row, "ics",
+                  f"Postcode {postcode} is in {icb}, not '{frame['ics'].iat[i]}'. Check the ICB (or the "
+                  f"postcode): demand restricted to an ICB and the capacity gaps use this column.",
+                  frame["ics"].iat[i])
+        if frame["region"].iat[i] and frame["region"].iat[i] != region:
+            _warn(problems, where, row, "region",
+                  f"Postcode {postcode} is in the {region} region, not '{frame['region'].iat[i]}'. "
+                  f"Check the region (or the postcode).", frame["region"].iat[i])
+
+
+def check_duplicate_names(frame, where, problems) -> None:
+    """One WARNING per site name (ignoring case and spacing) that more than one site uses."""
+    if "site_name" not in frame:
+        return
+    keys = [" ".join(str(n).split()).casefold() for n in frame["site_name"].tolist()]
+    seen: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        if key:
+            seen.setdefault(key, []).append(i)
+    for key, idx in seen.items():
+        if len(idx) > 1:
+            ids = ", ".join(f"'{frame['site_id'].iat[i]}' (row {int(frame['row'].iat[i])})" for i in idx)
+            _warn(problems, where, frame["row"].iat[idx[1]], "site_name",
+                  f"{len(idx)} sites are called '{frame['site_name'].iat[idx[0]]}': {ids}. Lists, reports and "
+                  f"the map cannot tell them apart; add what distinguishes them (ward, town).",
+                  frame["site_name"].iat[idx[0]])
 
 
 def _check_region_matches_ics(frame, where, problems) -> None:

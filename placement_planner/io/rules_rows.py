@@ -24,6 +24,7 @@ def check_capacity(frame: pd.DataFrame, sites: pd.DataFrame, where: Where, probl
         _err(problems, where, frame["row"].iat[i], "end_date",
              f"{where.h('end_date')} {end.iat[i]:%d/%m/%Y} is before {where.h('start_date')} "
              f"{start.iat[i]:%d/%m/%Y}. Swap them or correct the dates.", f"{end.iat[i]:%d/%m/%Y}")
+    note_midweek_starts(frame, where, problems)
     negative = (frame["places"] < 0).to_numpy()
     for i in np.flatnonzero(negative):
         _err(problems, where, frame["row"].iat[i], "places",
@@ -66,11 +67,28 @@ def check_demand(frame: pd.DataFrame, sites: pd.DataFrame, where: Where, problem
                  f"The {what} must be more than 0 (found {frame[column].iat[i]:g}). Leave it blank for the "
                  f"default.", f"{frame[column].iat[i]:g}")
         bad |= low
+    note_midweek_starts(frame, where, problems)
     frame["priority"] = frame["priority"].fillna(1.0)
     frame["flex_weeks"] = frame["flex_weeks"].fillna(0)
     _check_restrictions(frame, sites, where, problems)
     frame["preferred_sites"] = _preferred_sites(frame, set(sites["site_id"]), where, problems)
     return bad
+
+
+def note_midweek_starts(frame, where, problems) -> None:
+    """One note per sheet for start dates that are not Mondays: the typed date is kept and the
+    row is planned from the Monday of its week (the contract's week grid)."""
+    start = pd.to_datetime(frame["start_date"], errors="coerce")
+    off = (start.dt.day_of_week > 0).to_numpy() & start.notna().to_numpy()
+    if not off.any():
+        return
+    idx = np.flatnonzero(off)
+    first = start.iloc[idx[0]]
+    monday = first - pd.Timedelta(days=int(first.day_of_week))
+    _warn(problems, where, frame["row"].iat[idx[0]], "start_date",
+          f"{len(idx)} start date(s) fall mid-week; planned from their Monday (the typed dates are kept). "
+          f"The first, {first:%a %d/%m/%Y} on this row, is planned in the week of {monday:%a %d/%m/%Y}.",
+          f"{first:%d/%m/%Y}")
 
 
 def _check_restrictions(frame, sites, where, problems) -> None:

@@ -62,7 +62,7 @@ _PROFESSION = ("discipline", "course", "programme", "program", "professional gro
                "learner type", "student type", "profession name", "speciality of learner")
 _SETTING = ("placement setting", "setting type", "area", "service", "specialty", "speciality",
             "placement area", "care setting")
-_ICS = ("icb", "integrated care system", "integrated care board", "ics name", "icb name", "system")
+_ICS = ("icb", "icb/ics", "ics/icb", "integrated care system", "integrated care board", "ics name", "icb name", "system")
 _REGION = ("nhs region", "nhse region", "nhs england region", "region name")
 _LAT = ("lat",)
 _LON = ("lon", "long", "lng")
@@ -78,7 +78,9 @@ SITES = SheetSchema("Sites", required=True,
                                              "trust name", "practice", "practice name", "employer", "org")),
         Column("provider_type", Kind.TEXT, False, ("type", "organisation type", "sector", "provider category",
                                                    "trust type")),
-        Column("hub", Kind.TEXT, False, ("training hub", "placement hub", "pcn", "primary care network", "hub name")),
+        Column("hub", Kind.TEXT, False, ("training hub", "placement hub", "hub name")),
+        # A Primary Care Network is not a hub: its own column (issue 11).
+        Column("pcn", Kind.TEXT, False, ("primary care network", "pcn name", "network")),
         Column("ics", Kind.TEXT, True, _ICS),
         Column("region", Kind.TEXT, True, _REGION),
         Column("latitude", Kind.NUMBER, False, _LAT),
@@ -134,6 +136,8 @@ DEMAND = SheetSchema("Demand", required=True,
         Column("preferred_sites", Kind.TEXT, False, ("preferred site", "preferred", "preference", "preferences",
                                                      "preferred site ids", "preferred locations")),
         Column("flex_weeks", Kind.INT, False, ("flex", "flexibility", "flex (weeks)", "flexibility weeks")),
+        # Training route (degree, apprenticeship, ...): kept with the row; see docs/workbook-format.md.
+        Column("route", Kind.TEXT, False, ("training route", "programme route", "route type", "entry route")),
     ))
 
 LOCKED = SheetSchema("Locked",
@@ -166,9 +170,33 @@ SETTINGS = SheetSchema("Settings",
         Column("value", Kind.TEXT, True, ("val", "setting value")),
     ))
 
-INPUT_SHEETS: tuple[SheetSchema, ...] = (SITES, CAPACITY, DEMAND, LOCKED, ALLOCATIONS, SETTINGS)
+# v2: what-if changes on the loaded data (placement_planner/scenarios reads and applies them).
+# `demand_id` is an extension of the contract: it narrows a demand change to one group.
+SCENARIOS = SheetSchema("Scenarios",
+    aliases=("Scenario", "What ifs", "What-if", "What if scenarios", "Scenario changes"),
+    description="what-if changes, one row per change",
+    columns=(
+        Column("scenario", Kind.TEXT, True, ("scenario name", "what if", "name")),
+        Column("change", Kind.TEXT, True, ("change type", "kind", "action", "type")),
+        Column("site_id", Kind.TEXT, False, _SITE_ID + ("site",)),
+        Column("provider", Kind.TEXT, False, ("trust", "organisation", "organization", "provider name",
+                                              "trust name")),
+        Column("hub", Kind.TEXT, False, ("training hub", "placement hub", "hub name")),
+        Column("ics", Kind.TEXT, False, _ICS),
+        Column("region", Kind.TEXT, False, _REGION),
+        Column("hei", Kind.TEXT, False, ("university", "uni", "education provider", "institution", "aei")),
+        Column("profession", Kind.TEXT, False, _PROFESSION),
+        Column("setting", Kind.TEXT, False, _SETTING),
+        Column("demand_id", Kind.TEXT, False, ("group id", "cohort id", "request id")),
+        Column("from_date", Kind.DATE, False, ("from", "from date", "start", "start date", "date from")),
+        Column("to_date", Kind.DATE, False, ("to", "to date", "end", "end date", "date to", "until")),
+        Column("value", Kind.NUMBER, False, ("amount", "factor", "number", "places", "weeks", "km")),
+    ))
+
+INPUT_SHEETS: tuple[SheetSchema, ...] = (SITES, CAPACITY, DEMAND, LOCKED, ALLOCATIONS, SETTINGS, SCENARIOS)
 # Sheets the output workbook adds; found in a re-opened export and quietly skipped.
-OUTPUT_ONLY_SHEETS = ("Summary", "Unplaced", "Gaps", "Utilisation", "About this workbook")
+OUTPUT_ONLY_SHEETS = ("Summary", "Unplaced", "Gaps", "Utilisation", "Compare", "Compare by area", "Moves",
+                      "About this workbook")
 
 
 def schema_for_sheet(sheet_name: str) -> SheetSchema | None:

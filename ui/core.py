@@ -111,3 +111,32 @@ def export(path: str, data: PlanningData, plan: Plan | None) -> str:
                     messages=["No plan made yet."])
     write_plan_workbook(Path(path), data, plan)
     return str(path)
+
+
+# The default objective order: most (weighted) learners placed, then the fair share, keeping
+# the previous plan, preferred sites, and the shortest travel (less is better).
+_BETTER_KEYS = (("weighted_placed", 1), ("learners_placed", 1), ("min_group_fill", 1),
+                ("kept_from_previous", 1), ("preferred_placed", 1), ("learner_km", -1))
+
+
+def plan_rank(summary: dict) -> tuple:
+    """A key that sorts plans of the same data from worst to best, tier by tier."""
+    rank = []
+    for key, sign in _BETTER_KEYS:
+        value = summary.get(key)
+        value = float(value) if value is not None and value == value else 0.0
+        rank.append(round(sign * value, 6))   # ignore float noise between equal plans
+    return tuple(rank)
+
+
+def keep_better(current: Results | None, new: Results) -> Results:
+    """The plan to show after a run stopped early (Cancel or time limit).
+
+    ``current`` must be a plan of the same data (not out of date); a run stopped early can
+    be worse than it, and the user should not lose the better plan by pressing Esc.
+    """
+    from placement_planner.domain import PlanStatus
+
+    if current is None or new.plan.status is PlanStatus.OPTIMAL:
+        return new
+    return current if plan_rank(current.summary) > plan_rank(new.summary) else new

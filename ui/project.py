@@ -49,6 +49,8 @@ class Project(QObject):
         self.journal = Journal()          # every change is on disk at once (crash recovery)
         self._recovery = None             # a crashed session's changes, replayed after loading
         self._edited_tables: set[str] = set()   # their loaded sheets are written from the typed table
+        self.planner = plan_in_child      # (data, progress) -> core.Results; tests may plan in-process
+        self.plan_note = ""               # which plan was kept when a run stopped early
 
     # ---- state ------------------------------------------------------------------------
     @property
@@ -102,6 +104,7 @@ class Project(QObject):
         previous = core.previous_plan(loaded.data) if loaded.data is not None else None
         self.results = None
         self.plan_stale = False
+        self.plan_note = ""
         self.loaded.emit()
         self.problems_changed.emit()
         self.plan_changed.emit()
@@ -204,12 +207,16 @@ class Project(QObject):
             return None
         self.cancel_plan()   # a new request replaces the running one
         data = core.snapshot(self.data)
-        journal = self.journal
+        journal, planner = self.journal, self.planner
+        # The plan on show, if it is of the same data: a run stopped early keeps it when better.
+        current = self.results if self.results is not None and not self.plan_stale else None
 
         def plan_and_record(progress):
-            results = plan_in_child(data, progress)
-            journal.record_plan(results.plan)   # off the GUI thread: the CSV takes a while
-            return results
+            results = planner(data, progress)
+            kept = core.keep_better(current, results)
+            if kept is results:     # recovery brings back the plan the user sees
+                journal.record_plan(results.plan)   # off the GUI thread: the CSV takes a while
+            return results, kept
 
         task = self._start(plan_and_record, "plan", 100)
         task.progressed.connect(self.progressed)
@@ -225,16 +232,37 @@ class Project(QObject):
             self._plan_task = None   # its result, if any, still arrives but is not shown
             self._busy()
 
-    def _on_planned(self, task, results) -> None:
+    def _on_planned(self, task, outcome) -> None:
         if task is not self._plan_task and not task.cancelled:
             return
         if task is not self._plan_task and self._plan_task is not None:
             return   # superseded by a newer request
         self._plan_task = None
-        self._plan_unsaved = True
-        self._set_results(results)
-        self.modified_changed.emit(True)
+        new, kept = outcome
+        self.plan_note = self._kept_words(new, kept)
+        if kept is not self.results:
+            self._plan_unsaved = True
+            self._set_results(kept)
+            self.modified_changed.emit(True)
+        else:
+            self.plan_changed.emit()    # the same plan, with the note saying why
+        if self.plan_note:
+            self.message.emit(self.plan_note)
         self._busy()
+
+    def _kept_words(self, new, kept) -> str:
+        status = getattr(new.plan.status, "value", "")
+        if status not in ("cancelled", "time_limit") and kept is new:
+            return ""
+        why = "Planning was cancelled" if status == "cancelled" else "Planning stopped at the time limit"
+        placed = f"{new.plan.learners_placed:,}"
+        if kept is new:
+            if self.results is None or self.plan_stale:
+                return f"{why}: showing the best plan found so far ({placed} learners placed)."
+            return (f"{why}: kept the new plan ({placed} learners placed), better than the "
+                    f"earlier one ({self.results.plan.learners_placed:,}).")
+        return (f"{why}: kept the earlier plan ({kept.plan.learners_placed:,} learners placed), "
+                f"better than the stopped run ({placed}).")
 
     def _on_plan_failed(self, task, message) -> None:
         if task is self._plan_task:

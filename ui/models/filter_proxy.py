@@ -40,18 +40,25 @@ class FrameFilterProxy(QSortFilterProxyModel):
         self._facets: dict[str, set] = {}
         self._mask: np.ndarray | None = None
         self._haystack: pd.Series | None = None
-        source.modelReset.connect(self._source_reset)
+        source.frame_replaced.connect(self._frame_replaced)
         source.dataChanged.connect(self._forget_haystack)
 
     @property
     def frame_model(self) -> FrameModel:
         return self.sourceModel()
 
-    def _source_reset(self) -> None:
-        # A new frame (not a re-sort) makes the mask stale.
-        if self._mask is not None and len(self._mask) != len(self.frame_model.frame):
-            self._haystack = None
-            self._recompute()
+    def _frame_replaced(self) -> None:
+        """The source holds a new frame and is about to end its reset.
+
+        The mask is indexed by frame position, so it must describe the new frame *before*
+        the source's endResetModel(): that call makes this proxy re-filter every row at once.
+        A mask left from the old frame was indexed past its end there, and the IndexError
+        raised inside this Qt virtual (filterAcceptsRow) crashed PySide 6.11 in
+        libshiboken6 while reporting it (issue 14: the crash after a plan with a filter set).
+        No begin/endFilterChange: the source reset rebuilds every mapping anyway.
+        """
+        self._haystack = None
+        self._mask = self._compute_mask()
 
     def _forget_haystack(self, *args) -> None:
         self._haystack = None
@@ -76,6 +83,9 @@ class FrameFilterProxy(QSortFilterProxyModel):
         return dict(self._facets)
 
     def _recompute(self) -> None:
+        self._apply(self._compute_mask())
+
+    def _compute_mask(self) -> np.ndarray | None:
         frame = self.frame_model.frame
         mask = None
         if self._text:
@@ -86,7 +96,7 @@ class FrameFilterProxy(QSortFilterProxyModel):
             if column in frame.columns:
                 m = frame[column].isin(values).to_numpy()
                 mask = m if mask is None else mask & m
-        self._apply(mask)
+        return mask
 
     def _apply(self, mask) -> None:
         if hasattr(self, "beginFilterChange"):
@@ -99,8 +109,13 @@ class FrameFilterProxy(QSortFilterProxyModel):
         self.filter_changed.emit()
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
-        mask = self._mask
-        return True if mask is None else bool(mask[self.frame_model.order[source_row]])
+        # Called by Qt: it must never raise (an exception here can crash the bindings).
+        # The mask always matches the frame (see _frame_replaced); the length check only
+        # keeps a future slip from turning into a crash.
+        mask, order = self._mask, self.frame_model.order
+        if mask is None or len(mask) != len(order):
+            return True
+        return bool(mask[order[source_row]])
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         self.frame_model.sort(column, order)

@@ -29,6 +29,10 @@ def column_label(name: str) -> str:
 
 class FrameModel(QAbstractTableModel):
     edit_requested = Signal(int, str, str)   # frame position, column, text typed
+    # Emitted inside set_frame, after the new frame is in place and before endResetModel():
+    # a proxy must rebuild anything indexed by frame position here, because endResetModel()
+    # makes it re-filter every row at once (see FrameFilterProxy).
+    frame_replaced = Signal()
 
     def __init__(self, frame: pd.DataFrame | None = None, columns: list[str] | None = None,
                  editable: set[str] | frozenset = frozenset(), tooltips: dict[str, str] | None = None,
@@ -49,6 +53,7 @@ class FrameModel(QAbstractTableModel):
         self._arrays = [self._array(c) for c in self.columns]
         self.order = np.arange(len(frame))
         self._inverse = None
+        self.frame_replaced.emit()
         self.endResetModel()
 
     def _array(self, column: str) -> np.ndarray:

@@ -34,3 +34,4 @@ def add_result_tabs(window) -> None:
 
     window.heatmap.cell_clicked.connect(heat_cell)
     window.site_map.site_clicked.connect(site)
+    window.utilisation.site_clicked.connect(site)

@@ -36,9 +36,9 @@ class SiteUtilisation(ChartPanel):
         self.plot.invertY(True)
         self.plot.setLabel("bottom", "Share of offered place-weeks used")
         self.plot.setXRange(0, 1)
-        self.bars.sigClicked.connect(self._clicked) if hasattr(self.bars, "sigClicked") else None
-        self.caption.setText("Least-used sites first. Full table of every site on the right; "
-                             "click a row there and use the Results filters to see who is placed.")
+        self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
+        self.caption.setText("Least-used sites first; click a bar to see who is placed there "
+                             "(the Results tables are filtered to that site). Every site is in the table.")
         self._frame = pd.DataFrame()
 
     def refresh(self) -> None:
@@ -63,5 +63,17 @@ class SiteUtilisation(ChartPanel):
         self.plot.setXRange(0, 1, padding=0.02)
         self.set_numbers(frame)
 
-    def _clicked(self, *args) -> None:
-        pass
+    def _scene_clicked(self, event) -> None:
+        """A click on a bar (or its label row) filters the Results to that site."""
+        if self.project.results is None or not len(self._frame):
+            return
+        point = self.plot.getPlotItem().vb.mapSceneToView(event.scenePos())
+        row = int(round(point.y()))
+        shown = self._frame.head(self.count.value())
+        if 0 <= row < len(shown):
+            self.click_row(row)
+            event.accept()
+
+    def click_row(self, row: int) -> None:
+        """Filter the Results to the site drawn as bar ``row`` (0 = least used)."""
+        self.site_clicked.emit(str(self._frame["site_id"].iloc[row]))

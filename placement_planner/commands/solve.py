@@ -27,6 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="seconds the solver may take (default: Settings time_limit_s, else 60)")
     parser.add_argument("--threads", type=int, metavar="N",
                         help="solver threads (default: Settings threads, else 2)")
+    parser.add_argument("--scenario", metavar="NAME",
+                        help="plan this scenario of the Scenarios sheet (re-planned from the previous plan: "
+                             "the Allocations sheet, else the baseline's plan)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -69,7 +72,17 @@ def run(args: argparse.Namespace) -> int:
     if changes:  # the output's Settings sheet shows what this solve used
         data.settings = data.settings.with_(**changes)
 
-    plan = _solve(data)
+    moved = None
+    if getattr(args, "scenario", None) is not None:
+        scenario = _scenario(loaded, args.scenario)
+        if scenario is None:
+            return 1
+        found = _solve_scenario(data, scenario)
+        if found is None:
+            return 130
+        data, plan, moved = found
+    else:
+        plan = _solve(data)
     if plan is None:
         return 130
     status = getattr(plan.status, "value", str(plan.status))
@@ -81,6 +94,8 @@ def run(args: argparse.Namespace) -> int:
 
     from placement_planner.analysis import plan_report
     report = plan_report(data, plan)
+    if moved is not None:   # solve --scenario: learners of the previous plan not kept
+        report.summary["learners_moved"] = moved
     try:
         write_plan_workbook(output, data, plan, report=report)
         if args.summary_json:
@@ -94,7 +109,43 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _solve(data):
+def _scenario(loaded, name: str):
+    """The scenario's changes, or None with a message listing the scenario names."""
+    from placement_planner.scenarios import find_scenario
+
+    book = loaded.scenarios
+    names = book.names if book is not None else []
+    found = find_scenario(book, name) if book is not None else None
+    if found is None:
+        listed = ", ".join(f"'{n}'" for n in names) if names else "none (the input has no Scenarios sheet)"
+        _err(f"There is no scenario called '{name}'. Scenarios in the input: {listed}.")
+        return None
+    return book.changes[found], found
+
+
+def _solve_scenario(base, scenario):
+    """The scenario's data, its plan and learners_moved; the baseline is planned first when the
+    input has no Allocations sheet (its plan is the one to keep)."""
+    from placement_planner.scenarios.plan import measure, prepare, scenario_tiers
+    from placement_planner.solver import SolveOptions
+
+    changes, name = scenario
+    baseline_plan = None
+    if not len(base.previous):
+        _err("Planning the baseline first (the scenario keeps as much of its plan as it can)...")
+        baseline_plan = _solve(base)
+        if baseline_plan is None:
+            return None
+    applied = prepare(base, changes, baseline_plan)
+    _err(f"Planning scenario '{name}' ({len(changes)} change(s))...")
+    plan = _solve(applied.data, SolveOptions(tiers=scenario_tiers(base.settings), start_from=applied.data.previous))
+    if plan is None:
+        return None
+    outcome = measure(name, applied.data, plan, applied.previous, base.demand)
+    return applied.data, plan, outcome.summary["learners_moved"]
+
+
+def _solve(data, options=None):
     """Solve on a worker thread so Ctrl-C can ask the solver to stop and keep its best plan."""
     from placement_planner.solver import SolveOptions, solve
     from placement_planner.solver.progress import Progress
@@ -105,7 +156,7 @@ def _solve(data):
 
     def work() -> None:
         try:
-            result["plan"] = solve(data, SolveOptions(), progress)
+            result["plan"] = solve(data, options or SolveOptions(), progress)
         except BaseException as exc:  # handed to the main thread
             result["error"] = exc
 

@@ -1,0 +1,87 @@
+"""Plan the baseline and every scenario of the Scenarios sheet and compare them side by side.
+
+Writes the sheets Compare (one row per scenario, baseline first), Compare by area (unmet
+learners by profession x region, with the change against the baseline) and Moves (the
+learners each scenario moved). Scenarios are re-planned from the previous plan (the
+Allocations sheet, else the baseline's plan), in parallel processes where there are cores.
+Exit 0 when written; 1 when the input is invalid or has no scenarios (nothing is written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="input workbooks (.xlsx, .xlsm, .ods, .xls, .csv) holding a Scenarios sheet")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help="comparison workbook to write")
+    parser.add_argument("--summary-json", metavar="PATH",
+                        help='also write {"baseline": {...}, "scenarios": {NAME: {...}}} as JSON')
+    parser.add_argument("--time-limit", type=float, metavar="S",
+                        help="seconds each plan may take (default: Settings time_limit_s, else 60)")
+    parser.add_argument("--threads", type=int, metavar="N", help="solver threads in all (default: Settings)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from placement_planner.io import WorkbookError, load_workbooks
+    from placement_planner.io.export import ExportError
+    from placement_planner.scenarios.compare import compare_json, plan_all, write_compare_workbook
+    from placement_planner.solver.progress import Progress
+
+    output = Path(args.output)
+    if output.suffix.lower() not in (".xlsx", ".xlsm"):
+        _err(f"The output must be an .xlsx workbook (got '{output.name}').")
+        return 1
+    if not (output.parent if str(output.parent) else Path(".")).is_dir():
+        _err(f"The folder {output.parent} does not exist; create it or choose another output.")
+        return 1
+    for name, value in (("--time-limit", args.time_limit), ("--threads", args.threads)):
+        if value is not None and not value > 0:
+            _err(f"{name} must be above 0 (got {value}).")
+            return 1
+    try:
+        loaded = load_workbooks(args.files)
+    except WorkbookError as exc:
+        print(f"ERROR\t{exc}")
+        return 1
+    if loaded.has_errors or loaded.data is None:
+        for problem in loaded.problems:
+            print(problem.line())
+        _err(f"{len(loaded.problems.errors)} error(s) in the input; nothing was written. Fix them and run again.")
+        return 1
+    book = loaded.scenarios
+    if book is None or not book.names:
+        _err("The input has no Scenarios sheet (or it has no rows), so there is nothing to compare. Add a "
+             "Scenarios sheet: scenario, change, filters, from_date, to_date, value (see the contract).")
+        return 1
+
+    def done(outcome) -> None:
+        s = outcome.summary
+        _err(f"{outcome.name}: placed {s['learners_placed']:,} of {s['learners_requested']:,} learners, "
+             f"moved {s['learners_moved']:,} (status {s['status']}, {s['solve_seconds']:.1f} s)")
+
+    progress = Progress()
+    _err(f"Planning the baseline and {len(book.names)} scenario(s)...")
+    try:
+        outcomes = plan_all(loaded.data, book, time_limit_s=args.time_limit, threads=args.threads,
+                            progress=progress, on_done=done)
+    except KeyboardInterrupt:
+        progress.cancel()
+        _err("Stopped; nothing was written.")
+        return 130
+    try:
+        write_compare_workbook(output, outcomes)
+        if args.summary_json:
+            compare_json(args.summary_json, outcomes)
+    except ExportError as exc:
+        _err(exc.message)
+        return 1
+    print(f"Wrote {output}: baseline and {len(outcomes) - 1} scenario(s) compared.")
+    return 0
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

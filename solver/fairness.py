@@ -1,13 +1,23 @@
-"""Tier 2: leximin of the (hei, profession) fill rates, by max-min then fix.
+"""Tier 2: exact leximin of the (hei, profession) fill rates, by ordered cumulative sums.
 
-Each round (1) maximises z, the smallest fill rate of the groups still free, then
-(2) maximises how many of them can be lifted above z together (binary b[F] with
-placed[F] >= m[F] + b[F], m[F] the fewest learners giving a fill of z). Groups that
-cannot be lifted are fixed at m[F]; the lifted ones keep placed[F] >= m[F] + 1 and go
-round again, so z rises every round. A group fixed at 0 in the first round is one that
-"cannot be placed at all" and holds nobody back. Ties between equally large liftable
-sets are broken by the solver, so the result is exact max-min at every level and
-leximin up to that choice.
+Sorting the fill rates of a part's n groups from smallest, ``S_k`` is the sum of the k
+smallest. A plan is leximin-best exactly when (S_1, S_2, ..., S_n) is lexicographically
+largest (two sorted vectors that agree on their first k-1 entries compare by the k-th,
+and so do their prefix sums). ``S_k`` of a plan is a linear programme of its own
+(Ogryczak and Sliwinski):
+
+    S_k = max  k*t_k - sum_f d_kf   over  d_kf >= t_k - fill_f,  d_kf >= 0,
+
+so round k maximises ``k*t_k - sum_f d_kf`` over the whole integer model, with the rows of
+rounds 1..k-1 kept at their proven optima. No group is ever chosen or fixed by the solver:
+the result depends only on the data, never on row order or on which of several equally
+good sets a MIP happened to return. Every round is a MIP solved to proven optimality; a
+round stopped early leaves the tier unproven.
+
+A round ends the tier early when the incumbent's remaining fill rates are all 1 (nothing
+can rise above full). Groups left at a fill of 0 are the ones that cannot be placed at all
+(given the tiers above): they take the first places of the sorted vector, add 0 to every
+``S_k``, and so hold no other group back; the reported fair share leaves them out.
 """
 
 from __future__ import annotations
@@ -20,10 +30,10 @@ import numpy as np
 from placement_planner.solver.highs_part import HighsPart
 from placement_planner.solver.progress import Progress
 
-MAX_ROUNDS = 50
-# Share of the part's remaining time the leximin rounds may use; past it the groups still
-# free keep what they have (the tier is then reported as not proven) and later tiers run.
-TIME_SHARE = 0.4
+# Two plans whose S_k differ by less than this are treated as equal (fill rates are
+# fractions p/q with q the learners requested; 1e-7 separates any two of them with
+# q up to about 3,000 for the first rounds).
+TOLERANCE = 1e-9
 
 
 @dataclass
@@ -31,82 +41,67 @@ class FairResult:
     unplaceable: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     proven: bool = True
     stopped: str = ""
+    rounds: int = 0
+
+
+def fills(hp: HighsPart, values: np.ndarray) -> np.ndarray:
+    m = hp.model
+    placed = np.bincount(m.fair, weights=values[:hp.n_x], minlength=len(m.fair_ids))
+    return placed / m.fair_requested.astype(float)
 
 
 def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairResult:
     m = hp.model
-    part_deadline = deadline
-    deadline = time.perf_counter() + TIME_SHARE * max(0.0, deadline - time.perf_counter())
     n_f = len(m.fair_ids)
     req = m.fair_requested.astype(float)
-    placed = np.bincount(m.fair, weights=hp.values[:hp.n_x], minlength=n_f)
-    if np.all(placed >= req):
-        return FairResult()
-    P = hp.add_cols(np.zeros(n_f), req)
-    hp.values[P] = placed
-    hp.add_rows(np.concatenate([m.fair, np.arange(n_f)]),
-                np.concatenate([np.arange(hp.n_x), P]),
-                np.concatenate([np.ones(hp.n_x), -np.ones(n_f)]), np.zeros(n_f), np.zeros(n_f))
-    z = hp.add_cols([0.0], [1.0])[0]
-    lex = hp.add_rows(np.repeat(np.arange(n_f), 2), np.stack([P, np.full(n_f, z)], 1).ravel(),
-                      np.stack([np.ones(n_f), -req], 1).ravel(), np.zeros(n_f),
-                      np.full(n_f, np.inf))
-    b = hp.add_cols(np.zeros(n_f), np.zeros(n_f), integer=True)
-    cnt = hp.add_rows(np.repeat(np.arange(n_f), 2), np.stack([P, b], 1).ravel(),
-                      np.tile([1.0, -1.0], n_f), np.full(n_f, -np.inf), np.full(n_f, np.inf))
-    free = np.ones(n_f, dtype=bool)
-    lower = np.zeros(n_f)
     out = FairResult()
-    zero = []
-    for round_no in range(MAX_ROUNDS):
-        if not free.any():
+    start_fill = fills(hp, hp.values)
+    if n_f == 0 or np.all(start_fill >= 1.0 - 1e-12):
+        return out
+    # fill_f = placed_f / requested_f, as a column per group
+    phi = hp.add_cols(np.zeros(n_f), np.ones(n_f))
+    hp.values[phi] = start_fill
+    hp.add_rows(np.concatenate([m.fair, np.arange(n_f)]),
+                np.concatenate([np.arange(hp.n_x), phi]),
+                np.concatenate([np.ones(hp.n_x), -req]), np.zeros(n_f), np.zeros(n_f))
+    for k in range(1, n_f + 1):
+        sorted_fill = np.sort(fills(hp, hp.values))
+        if np.all(sorted_fill[k - 1:] >= 1.0 - 1e-12):
+            break                                   # the rest are full: S_j is at its maximum
+        if time.perf_counter() >= deadline or (progress is not None and progress.cancelled):
+            out.proven, out.stopped = False, hp.why_stopped(progress)
             break
-        cost = np.zeros(hp.n_cols)
-        cost[z] = 1.0
+        cost, fix = _round(hp, k, phi)
         r = hp.solve(cost, True, deadline=deadline, integral=False, progress=progress)
-        if r.stopped:
-            out.proven, out.stopped = False, _why(r.stopped, part_deadline)
+        out.rounds = k
+        if r.stopped or not r.proven:
+            out.proven, out.stopped = False, r.stopped
             break
-        need = np.ceil(r.value * req - 1e-6)
-        if r.value >= 1.0 - 1e-9:
-            lower[free] = req[free]
-            free[:] = False
-            break
-        can_rise = free & (need < req)
-        hp.set_row_bounds(cnt, np.where(free, need, -np.inf), np.inf)
-        hp.set_col_bounds(b, 0.0, can_rise.astype(float))
-        hp.values[b] = 0.0
-        cost = np.zeros(hp.n_cols)
-        cost[b] = 1.0
-        r2 = hp.solve(cost, True, deadline=deadline, integral=True, progress=progress)
-        lifted = free & (np.round(r2.values[b]) >= 1)
-        stuck = free & ~lifted
-        lower[stuck] = need[stuck]
-        lower[lifted] = need[lifted] + 1
-        if round_no == 0:
-            zero = np.flatnonzero(stuck & (need == 0))
-        free = lifted
-        hp.set_col_bounds(P, lower, req)
-        hp.set_row_bounds(lex, np.where(free, 0.0, -np.inf), np.inf)
-        hp.set_row_bounds(cnt, -np.inf, np.inf)
-        hp.set_col_bounds(b, 0.0, 0.0)
-        hp.values[b] = 0.0
-        if r2.stopped:
-            out.proven, out.stopped = False, _why(r2.stopped, part_deadline)
-            break
-    else:
-        out.proven = False
-    if free.any():   # out of rounds or time: hold what the incumbent gives
-        now = np.bincount(m.fair, weights=hp.values[:hp.n_x], minlength=n_f)
-        lower[free] = np.maximum(lower[free], now[free])
-        hp.set_col_bounds(P, lower, req)
-    hp.set_col_bounds([z], 0.0, 1.0)
-    out.unplaceable = m.fair_ids[np.asarray(zero, dtype=np.int64)]
+        # keep S_k at its optimum in every later round and tier (only the incumbent's exact
+        # S_k is fixed, never more than it proves)
+        exact = float(np.sort(fills(hp, hp.values))[:k].sum())
+        hp.set_row_bounds(fix, exact - TOLERANCE * max(1.0, abs(exact)), np.inf)
+    final = fills(hp, hp.values)
+    out.unplaceable = m.fair_ids[np.flatnonzero(final <= 1e-12)]
     return out
 
 
-def _why(stopped: str, part_deadline: float) -> str:
-    """Running out of the leximin share is not a stop of the whole part."""
-    if stopped == "time_limit" and time.perf_counter() < part_deadline:
-        return ""
-    return stopped
+def _round(hp: HighsPart, k: int, phi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Columns t_k and d_kf >= 0, rows d_kf - t_k + fill_f >= 0 and the row
+    ``k*t_k - sum d_kf`` (returned unbounded, fixed once the round is proven)."""
+    n_f = len(phi)
+    t = hp.add_cols([0.0], [1.0])[0]                 # fill rates lie in [0, 1]
+    d = hp.add_cols(np.zeros(n_f), np.ones(n_f))
+    cur = np.sort(hp.values[phi])
+    hp.values[t] = cur[k - 1]
+    hp.values[d] = np.maximum(0.0, cur[k - 1] - hp.values[phi])
+    rows = np.repeat(np.arange(n_f), 3)
+    cols = np.stack([d, np.full(n_f, t), phi], 1).ravel()
+    vals = np.tile([1.0, -1.0, 1.0], n_f)
+    hp.add_rows(rows, cols, vals, np.zeros(n_f), np.full(n_f, np.inf))
+    fix = hp.add_rows(np.zeros(n_f + 1, np.int64), np.r_[t, d], np.r_[float(k), -np.ones(n_f)],
+                      [-np.inf], [np.inf])
+    cost = np.zeros(hp.n_cols)
+    cost[t] = float(k)
+    cost[d] = -1.0
+    return cost, fix

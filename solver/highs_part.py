@@ -34,7 +34,7 @@ class Result:
     bound: float            # proven bound of this objective (the LP relaxation)
     proven: bool            # optimal within the requested gap
     values: np.ndarray      # all column values (x rounded to whole learners)
-    stopped: str = ""       # "", "time_limit" or "cancelled"
+    stopped: str = ""       # "", "time_limit", "cancelled", "infeasible", "numerical", "error"
 
 
 def _new_highs(threads: int) -> highspy.Highs:
@@ -154,7 +154,7 @@ class HighsPart:
         keep = np.zeros(self.n_cols, dtype=bool)
         keep[cols] = True
         status, _ = self._restricted_mip(np.zeros(self.n_cols), highspy.ObjSense.kMaximize,
-                                         keep, deadline, None)
+                                         keep, deadline, None, True)
         self._activate(cols)
         return status != "infeasible"
 
@@ -180,7 +180,8 @@ class HighsPart:
             h.setOptionValue("time_limit", max(0.05, deadline - time.perf_counter()))
             h.run()
             if h.getModelStatus() != _STATUS.kOptimal:
-                return Result(value, best_bound, False, self.values.copy(), self._why_stopped(progress))
+                return Result(value, best_bound, False, self.values.copy(),
+                              self.lp_trouble(h.getModelStatus(), progress, deadline))
             # From an optimal basis, new columns or a new objective keep it primal feasible:
             # primal simplex re-solves in a few hundred pivots where dual simplex starts over
             # (measured on the national Adult Nursing part: 0.07 s against 0.7 s).
@@ -214,7 +215,7 @@ class HighsPart:
             self.values = np.where(self.integer, np.round(lp_x), lp_x)
             return Result(float(cost @ self.values), bound, True, self.values.copy())
         used = (lp_x > 1e-9) | (self.values > 1e-9) | ~self.integer
-        stopped, optimal = self._restricted_mip(cost, sense, used, deadline, progress)
+        stopped, optimal = self._restricted_mip(cost, sense, used, deadline, progress, integral)
         value = float(cost @ self.values)
         if self._close(value, bound, maximise, integral):
             return Result(value, bound, True, self.values.copy())
@@ -225,7 +226,7 @@ class HighsPart:
         # solved to optimality, is optimal for the whole part.
         gap = abs(bound - value)
         wider = used | (np.abs(rc) <= gap * (1 + 1e-9) + 1e-9)
-        stopped, optimal = self._restricted_mip(cost, sense, wider, deadline, progress)
+        stopped, optimal = self._restricted_mip(cost, sense, wider, deadline, progress, integral)
         value = float(cost @ self.values)
         proven = optimal or self._close(value, bound, maximise, integral)
         return Result(value, value if proven else bound, proven, self.values.copy(), stopped)
@@ -251,7 +252,8 @@ class HighsPart:
             bounds.append(float(rows.sum() + cols.sum()))
         return sign * min(bounds)
 
-    def _restricted_mip(self, cost, sense, keep, deadline, progress) -> tuple[str, bool]:
+    def _restricted_mip(self, cost, sense, keep, deadline, progress,
+                        integral: bool) -> tuple[str, bool]:
         """MIP over the ``keep`` columns (the others held at 0), from the incumbent."""
         cols = np.flatnonzero(keep)
         a = self.matrix()[:, cols]
@@ -259,7 +261,9 @@ class HighsPart:
         m.setOptionValue("mip_rel_gap", 1e-7)
         # presolve helps small MIPs; on big models it ignores the time limit
         m.setOptionValue("presolve", "off" if len(cols) > 50000 else "on")
-        m.setOptionValue("mip_abs_gap", 0.999 if np.all(cost == np.round(cost)) else 1e-6)
+        # a whole-number objective (whole costs) is optimal within one unit; any other
+        # (fill rates, kilometres) must close to the tolerance _close uses
+        m.setOptionValue("mip_abs_gap", 0.999 if integral else 1e-9)
         m.setOptionValue("time_limit", max(0.05, deadline - time.perf_counter()))
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = len(cols), self.n_rows
@@ -285,11 +289,10 @@ class HighsPart:
             values = np.zeros(self.n_cols)
             values[cols] = np.where(self.integer[cols], np.round(x), x)
             self.values = values
-        if m.getModelStatus() == _STATUS.kOptimal:
+        status = m.getModelStatus()
+        if status == _STATUS.kOptimal:
             return "", True
-        if m.getModelStatus() == _STATUS.kInfeasible:
-            return "infeasible", False
-        return self._why_stopped(progress), False
+        return self.lp_trouble(status, progress, deadline), False
 
     def matrix(self) -> csc_matrix:
         if self._matrix is None:
@@ -307,8 +310,25 @@ class HighsPart:
         return (bound - value <= tol) if maximise else (value - bound <= tol)
 
     @staticmethod
-    def _why_stopped(progress: Progress | None) -> str:
+    def why_stopped(progress: Progress | None) -> str:
         return "cancelled" if progress is not None and progress.cancelled else "time_limit"
+
+    @classmethod
+    def lp_trouble(cls, status, progress: Progress | None, deadline: float) -> str:
+        """What a HiGHS status other than optimal means for the plan, in one word."""
+        if status == _STATUS.kInfeasible:
+            return "infeasible"
+        if status in (_STATUS.kTimeLimit, _STATUS.kInterrupt, _STATUS.kHighsInterrupt,
+                      _STATUS.kIterationLimit, _STATUS.kSolutionLimit, _STATUS.kObjectiveBound,
+                      _STATUS.kObjectiveTarget):
+            return cls.why_stopped(progress)
+        if status in (_STATUS.kSolveError, _STATUS.kPostsolveError, _STATUS.kUnknown,
+                      _STATUS.kUnbounded, _STATUS.kUnboundedOrInfeasible):
+            # cut short near the deadline, HiGHS may answer kUnknown: that is a stop
+            if time.perf_counter() >= deadline or (progress is not None and progress.cancelled):
+                return cls.why_stopped(progress)
+            return "numerical"
+        return "error"
 
 
 def _first_columns(model: PartModel) -> np.ndarray:

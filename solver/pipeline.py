@@ -10,6 +10,7 @@ import time
 
 import numpy as np
 
+from placement_planner.logs import get_logger
 from placement_planner.domain import Plan, PlanningData, PlanStatus, Tier, empty_allocations
 from placement_planner.solver.components import split_parts
 from placement_planner.solver.diagnose import locked_conflicts
@@ -59,7 +60,9 @@ def solve(data: PlanningData, options: SolveOptions | None = None,
     placed = float(values.get(Tier.PLACED.value, sum(r.placed for r in results)))
     bound = max(sum(r.bound for r in results), placed)
     stopped = {r.stopped for r in results}
-    status = (PlanStatus.CANCELLED if "cancelled" in stopped or
+    trouble = _trouble(results)
+    status = (PlanStatus.ERROR if trouble else
+              PlanStatus.CANCELLED if "cancelled" in stopped or
               (progress is not None and progress.cancelled) else
               PlanStatus.TIME_LIMIT if "time_limit" in stopped else
               PlanStatus.OPTIMAL if all(r.proven for r in results) else PlanStatus.FEASIBLE)
@@ -67,7 +70,7 @@ def solve(data: PlanningData, options: SolveOptions | None = None,
     return Plan(allocations=alloc, status=status, tier_values=values, bound=bound,
                 gap=(bound - placed) / bound if bound > 0 else 0.0,
                 solve_seconds=time.perf_counter() - start,
-                messages=_timings(results))
+                messages=trouble + _timings(results))
 
 
 def _locks_outside_parts(problem, parts) -> list[str]:
@@ -75,6 +78,23 @@ def _locks_outside_parts(problem, parts) -> list[str]:
     in_parts = set(np.unique(problem.g[np.concatenate(parts)]).tolist()) if parts else set()
     return [lbl for g, lbl in zip(problem.locks.group, problem.locks.label)
             if int(g) not in in_parts]
+
+
+def _trouble(results) -> list[str]:
+    """Solver trouble in words for the user, and in counts (never data) for the log."""
+    count: dict[tuple[str, str], int] = {}
+    for r in results:
+        for tier, kind in r.trouble.items():
+            count[(kind, tier)] = count.get((kind, tier), 0) + 1
+    out = []
+    for (kind, tier), n in sorted(count.items()):
+        what = "numerical trouble" if kind == "numerical" else "a solver error"
+        out.append(f"The optimiser hit {what} in {n} of {len(results)} parts of the plan "
+                   f"while solving the {tier} tier. The plan shown is the best found before "
+                   f"that and keeps every rule, but it is not proven best: try again, or "
+                   f"report it with the log file.")
+        get_logger().warning("solver %s in %d of %d parts (tier %s)", kind, n, len(results), tier)
+    return out
 
 
 def _timings(results) -> list[str]:

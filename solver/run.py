@@ -6,7 +6,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-import highspy
 import numpy as np
 
 from placement_planner.domain import Tier
@@ -27,6 +26,7 @@ class PartResult:
     proven: bool = True              # every tier proven optimal
     stopped: str = ""                # "", "time_limit", "cancelled"
     infeasible: bool = False
+    trouble: dict = field(default_factory=dict)   # tier -> "numerical" / "error"
     unplaceable: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     seconds: dict = field(default_factory=dict)   # wall time per tier
 
@@ -51,8 +51,9 @@ def solve_part(model: PartModel, tiers: tuple[Tier, ...], deadline: float,
         t0 = time.perf_counter()
         if tier is Tier.FAIR_SHARE:
             fair = leximin(hp, deadline, progress)
-            res.unplaceable, res.stopped = fair.unplaceable, fair.stopped
+            res.unplaceable = fair.unplaceable
             res.proven &= fair.proven
+            res.stopped = _note(res, tier, fair.stopped)
         else:
             cost, maximise, integral = OBJECTIVES[tier](hp)
             if not np.any(cost):
@@ -64,22 +65,30 @@ def solve_part(model: PartModel, tiers: tuple[Tier, ...], deadline: float,
             if r is None:
                 r = hp.solve(cost, maximise, deadline=deadline, integral=integral,
                              progress=progress)
-            if hp.lp.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
-                res.infeasible = True
-                return res
             res.proven &= r.proven
-            res.stopped = r.stopped
+            res.stopped = _note(res, tier, r.stopped)
             if tier is Tier.PLACED and np.isfinite(r.bound):
                 res.bound = r.bound
             if not r.stopped:
                 hp.keep_at_least(cost, r.value, maximise)
         res.seconds[tier.value] = time.perf_counter() - t0
-        if res.stopped:
+        if res.stopped or res.trouble:
             break
     res.x = hp.values[:hp.n_x].copy()
     res.placed = float(res.x @ model.weight)
     res.bound = max(res.bound, res.placed)
     return res
+
+
+def _note(res: PartResult, tier: Tier, stopped: str) -> str:
+    """A stop (time limit, cancel) is returned; solver trouble is recorded by tier and
+    ends the part with its incumbent, which keeps every rule. An LP that calls the model
+    infeasible after the locks were kept is numerical trouble, not an infeasible plan."""
+    if stopped in ("", "time_limit", "cancelled"):
+        return stopped
+    res.trouble[tier.value] = "numerical" if stopped in ("infeasible", "numerical") else "error"
+    res.proven = False
+    return ""
 
 
 def solve_parts(models: list[PartModel], tiers: tuple[Tier, ...], deadline: float,

@@ -182,3 +182,89 @@ def random_instance(seed: int, n_sites: int = 8, n_demand: int = 12, n_weeks: in
 def _monday(week: int):
     import datetime as dt
     return dt.date(2025, 9, 1) + dt.timedelta(weeks=week, days=int(week % 3))
+
+
+def brute_force_leximin(data) -> tuple[float, list]:
+    """Every whole-number plan of a tiny instance, enumerated: the largest weighted number
+    placed, and among the plans reaching it the leximin-best sorted list of (hei,
+    profession) fill rates (every group that asked for learners, 0 included)."""
+    pools = offered(data)
+    weights = data.weights()
+    rows = list(data.demand.itertuples())
+    options = []            # per demand row: list of (pool, start)
+    for d in rows:
+        mine = []
+        for (site, prof, setting), weeks in pools.items():
+            if prof != d.profession or not eligible(data, d, site, setting):
+                continue
+            for t in range(int(d.start_week) - int(d.flex_weeks),
+                           int(d.start_week) + int(d.flex_weeks) + 1):
+                if t >= 0 and all(weeks.get(w, 0) > 0 for w in range(t, t + int(d.weeks))):
+                    mine.append(((site, prof, setting), t))
+        options.append(mine)
+    groups: dict = defaultdict(int)
+    for d in rows:
+        groups[(d.hei, d.profession)] += int(d.learners)
+    keys = sorted(groups)
+    best = [-1.0, None]
+    load: dict = defaultdict(int)
+    placed = [0] * len(rows)
+
+    def fits(pool, t, n_weeks, k) -> bool:
+        return all(load[(pool, w)] + k <= pools[pool].get(w, 0) for w in range(t, t + n_weeks))
+
+    def visit(i: int, j: int) -> None:
+        if i == len(rows):
+            value = sum(weights[r] * placed[r] for r in range(len(rows)))
+            got: dict = defaultdict(int)
+            for r, d in enumerate(rows):
+                got[(d.hei, d.profession)] += placed[r]
+            fill = sorted(got[k] / groups[k] for k in keys)
+            if value > best[0] + 1e-9 or (abs(value - best[0]) <= 1e-9 and fill > best[1]):
+                best[0], best[1] = value, fill
+            return
+        d = rows[i]
+        if j == len(options[i]):
+            visit(i + 1, 0)
+            return
+        pool, t = options[i][j]
+        k = 0
+        while True:
+            visit(i, j + 1)
+            k += 1
+            if placed[i] + 1 > int(d.learners) or not fits(pool, t, int(d.weeks), 1):
+                break
+            placed[i] += 1
+            for w in range(t, t + int(d.weeks)):
+                load[(pool, w)] += 1
+        placed[i] -= k - 1
+        for w in range(t, t + int(d.weeks)):
+            load[(pool, w)] -= k - 1
+
+    visit(0, 0)
+    return best[0], best[1]
+
+
+def tiny_instance(seed: int):
+    """Two or three sites, up to four demand rows of 1-3 learners from three universities:
+    small enough to enumerate every plan, tight enough that the fair share matters."""
+    rng = np.random.default_rng(seed)
+    n_sites = int(rng.integers(1, 3))
+    sites = [dict(site_id=f"S{s}", provider="P", ics="I", region="R", latitude=52.0 + 0.1 * s,
+                  longitude=-1.0) for s in range(n_sites)]
+    capacity = []
+    for s in range(n_sites):
+        a = int(rng.integers(0, 3))
+        capacity.append(dict(site_id=f"S{s}", profession="Physiotherapy", setting="",
+                             start_date=_monday(a), end_date=_monday(a + int(rng.integers(1, 5))),
+                             places=int(rng.integers(1, 5))))
+    demand = []
+    for i in range(int(rng.integers(2, 6))):
+        demand.append(dict(
+            demand_id=f"D{i}", hei=f"U{rng.integers(4)}", profession="Physiotherapy",
+            learners=int(rng.integers(1, 6)), start_date=_monday(int(rng.integers(0, 3))),
+            weeks=int(rng.integers(1, 3)), flex_weeks=int(rng.choice([0, 0, 0, 1])),
+            latitude=52.0 + 0.1 * int(rng.integers(0, 3)), longitude=-1.0,
+            max_travel_km=float(rng.choice([30.0, 15.0])),
+            priority=float(rng.choice([1, 1, 1, 1, 2]))))
+    return build_planning_data(sites=sites, capacity=capacity, demand=demand)

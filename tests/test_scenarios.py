@@ -225,3 +225,48 @@ def test_moves_and_learners_moved_match_a_count_from_the_two_plans():
     d4 = moves[moves.demand_id == "D4"].iloc[0]
     assert d4["to_site_id"] == "" and pd.isna(d4["to_start"]) and d4["from_start"] == pd.Timestamp(MON)
     assert (d4["hei"], d4["learners"]) == ("D", 2)
+
+
+# ---- re-planning: only the learners that had to move ------------------------------------------
+
+def _three_sites_full():
+    """5 learners, 7 places at three sites; every group fits at every site (same weeks)."""
+    sites = [{"site_id": s, "provider": f"Trust {s}", "ics": "ICS A", "region": "London"} for s in ("S1", "S2", "S3")]
+    capacity = [{"site_id": s, "profession": "Adult Nursing", "start_date": day(0), "end_date": day(9),
+                 "places": n} for s, n in (("S1", 2), ("S2", 3), ("S3", 2))]
+    demand = [{"demand_id": d, "hei": h, "profession": "Adult Nursing", "learners": n, "start_date": day(2),
+               "weeks": 4} for d, h, n in (("D1", "Uni A", 2), ("D2", "Uni B", 2), ("D3", "Uni C", 1))]
+    return build_planning_data(sites=sites, capacity=capacity, demand=demand)
+
+
+@pytest.mark.parametrize("withdrawn", ["S1", "S3"])
+def test_a_withdrawal_moves_only_the_learners_that_had_to_move(withdrawn):
+    base = _three_sites_full()
+    baseline = plan_baseline(base, time_limit_s=30)
+    assert baseline.summary["learners_placed"] == 5
+    at_site = int(baseline.plan.allocations.loc[baseline.plan.allocations.site_id == withdrawn, "learners"].sum())
+    out = plan_scenario(base, [ch("withdraw", site_id=withdrawn, from_date=day(3), to_date=day(3))], "W",
+                        baseline.plan, time_limit_s=30)
+    # The 5 remaining places hold the 5 learners: everyone is still placed, and only the learners
+    # the baseline had at the withdrawn site moved.
+    assert out.summary["learners_placed"] == 5
+    assert out.summary["learners_moved"] == at_site
+    assert set(out.moves["from_site_id"]) <= {withdrawn}
+    assert int(out.moves["learners"].sum()) == at_site
+    assert (out.moves["to_site_id"] != withdrawn).all() and (out.moves["to_site_id"] != "").all()
+    assert out.summary["kept_from_previous"] == 5 - at_site
+    expected, _ = _count_moved(baseline.plan.allocations, out.plan.allocations)
+    assert expected == at_site
+
+
+def test_scenario_previous_plan_is_the_allocations_sheet_when_loaded():
+    base = _three_sites_full()
+    first = plan_baseline(base, time_limit_s=30)
+    with_prev = build_planning_data(sites=base.sites.reset_index(drop=True), capacity=base.capacity,
+                                    demand=base.demand, previous=first.plan.allocations)
+    # A different "baseline plan" is ignored: the loaded Allocations sheet is the one kept.
+    other = Plan(allocations=first.plan.allocations.iloc[:0], status=PlanStatus.OPTIMAL)
+    out = plan_scenario(with_prev, [ch("scale_demand", demand_id="D3", value=2)], "G", other, time_limit_s=30)
+    assert out.summary["learners_moved"] == 0
+    assert out.summary["kept_from_previous"] == 5
+    assert out.summary["learners_placed"] == 6

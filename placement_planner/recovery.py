@@ -29,9 +29,32 @@ JOURNAL_GLOB = "journal-*.jsonl"
 
 
 def recovery_dir() -> Path:
-    path = user_data_dir() / "recovery"
-    path.mkdir(parents=True, exist_ok=True)
+    return private_dir(user_data_dir() / "recovery")
+
+
+def private_dir(path: Path) -> Path:
+    """A folder only the user can enter (0700 on Linux and macOS): it holds learner data."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        os.chmod(path, 0o700)
     return path
+
+
+def private_opener(path, flags: int) -> int:
+    """``open(..., opener=private_opener)``: a new file readable by the user alone (0600)."""
+    fd = os.open(path, flags, 0o600)
+    if os.name == "posix":
+        os.fchmod(fd, 0o600)    # a file that already existed keeps its old mode otherwise
+    return fd
+
+
+def make_private(path) -> None:
+    """Restrict an existing file to the user (0600); nothing to do on Windows."""
+    if os.name == "posix":
+        try:
+            os.chmod(path, 0o600)
+        except OSError:
+            pass
 
 
 def pid_alive(pid: int) -> bool:
@@ -112,8 +135,9 @@ class Journal:
     def record_plan(self, plan: Plan) -> None:
         """The finished plan's allocations beside the journal (written atomically)."""
         tmp = self.plan_path.with_name(f"{self.plan_path.stem}-{threading.get_ident()}.tmp")
-        plan.allocations.to_csv(tmp, index=False)
-        with open(tmp, "rb+") as fh:
+        with open(tmp, "w", encoding="utf-8", newline="", opener=private_opener) as fh:
+            plan.allocations.to_csv(fh, index=False)
+            fh.flush()
             os.fsync(fh.fileno())
         with self._lock:
             os.replace(tmp, self.plan_path)
@@ -127,8 +151,8 @@ class Journal:
         self.plan_path.unlink(missing_ok=True)
 
     def _write(self, lines: list[dict], mode: str = "a") -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with self._lock, open(self.path, mode, encoding="utf-8") as fh:
+        private_dir(self.folder)
+        with self._lock, open(self.path, mode, encoding="utf-8", opener=private_opener) as fh:
             for line in lines:
                 fh.write(json.dumps(line) + "\n")
             fh.flush()

@@ -13,15 +13,13 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer
 
 from placement_planner.logs import user_data_dir
-from placement_planner.recovery import pid_alive
+from placement_planner.recovery import make_private, pid_alive, private_dir
 
 DELAY_MS = 60_000
 
 
 def autosave_dir() -> Path:
-    path = user_data_dir() / "autosave"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(user_data_dir() / "autosave")   # autosaves hold learner data
 
 
 def orphaned_autosaves() -> list[Path]:
@@ -59,7 +57,10 @@ class Autosaver(QObject):
             if self.project.planning:
                 self.timer.start()   # try again once the plan is in
             return None
-        return self.project.save(str(self.path), as_project=False)
+        task = self.project.save(str(self.path), as_project=False, autosave=True)
+        if task is not None:
+            task.finished.connect(make_private)     # 0600: learner data, the user alone
+        return task
 
     def discard(self) -> None:
         self.path.unlink(missing_ok=True)

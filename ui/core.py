@@ -139,4 +139,5 @@ def keep_better(current: Results | None, new: Results) -> Results:
 
     if current is None or new.plan.status is PlanStatus.OPTIMAL:
         return new
-    return current if plan_rank(current.summary) > plan_rank(new.summary) else new
+    # On a tie the earlier plan stays: it is as good and its status (e.g. proven best) holds.
+    return current if plan_rank(current.summary) >= plan_rank(new.summary) else new

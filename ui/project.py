@@ -262,7 +262,7 @@ class Project(QObject):
             return (f"{why}: kept the new plan ({placed} learners placed), better than the "
                     f"earlier one ({self.results.plan.learners_placed:,}).")
         return (f"{why}: kept the earlier plan ({kept.plan.learners_placed:,} learners placed), "
-                f"better than the stopped run ({placed}).")
+                f"at least as good as the stopped run ({placed}).")
 
     def _on_plan_failed(self, task, message) -> None:
         if task is self._plan_task:
@@ -276,16 +276,31 @@ class Project(QObject):
         self.plan_changed.emit()
 
     # ---- files ------------------------------------------------------------------------
-    def save(self, path: str, *, as_project: bool = True) -> BackgroundTask | None:
-        """Write the output workbook; as the project file it also becomes the clean state."""
+    def save(self, path: str, *, as_project: bool = True, autosave: bool = False) -> BackgroundTask | None:
+        """Write the output workbook; as the project file it also becomes the clean state.
+
+        An export writes the same complete workbook (inputs, settings and plan), so nothing is
+        lost after it either: it leaves the project saved too, without becoming the file that
+        Save writes to. Only an autosave leaves the changes marked unsaved.
+        """
         if self.data is None:
             return None
         self._sheets_from_edits()
         data = core.snapshot(self.data)
         plan = self.results.plan if self.results is not None else None
         index = self.undo_stack.index()
-        task = self._start(lambda progress: core.export(path, data, plan), "save")
-        task.finished.connect(lambda p: self._on_saved(p, as_project, index))
+        plan_at_save = self.results
+
+        def write(progress):
+            core.export(path, data, plan)
+            if autosave:
+                from placement_planner.recovery import make_private
+
+                make_private(path)      # learner data: readable by the user alone
+            return path
+
+        task = self._start(write, "save")
+        task.finished.connect(lambda p: self._on_saved(p, as_project, index, autosave, plan_at_save))
         task.failed.connect(lambda msg, _: self.save_failed.emit(path, msg, as_project))
         return task
 
@@ -297,13 +312,18 @@ class Project(QObject):
         for table in self._edited_tables:
             self.data.source_sheets[SHEET[table]] = typed_sheet(self.data, table)
 
-    def _on_saved(self, path: str, as_project: bool, index: int) -> None:
+    def _on_saved(self, path: str, as_project: bool, index: int, autosave: bool = False,
+                  plan_at_save=None) -> None:
+        unchanged = self.undo_stack.index() == index and self.results is plan_at_save
         if as_project:
             self.project_path = path
             self.journal.start([path])      # the saved project is the new base
-            if self.undo_stack.index() == index:
+            if unchanged:
                 self.mark_saved(path)
-        self.message.emit(f"Saved {path}")
+        elif not autosave and unchanged:
+            self.mark_saved()               # an export holds everything: nothing is unsaved
+        if not autosave:
+            self.message.emit(f"{'Saved' if as_project else 'Exported'} {path}")
         self.saved.emit(path)
 
     # ---- workers ----------------------------------------------------------------------

@@ -91,7 +91,10 @@ class StatusBar(QStatusBar):
         text = f"Plan: {r.plan.learners_placed:,} of {requested:,} learners placed, {words}"
         if self.project.plan_stale:
             text += " — out of date after edits (press Plan)"
+        elif "kept the earlier plan" in self.project.plan_note:
+            text += " — earlier plan kept"
         self.plan_state.setText(text)
+        self.plan_state.setToolTip(self.project.plan_note or text)
 
     def _busy(self, what: str) -> None:
         self.progress.setVisible(what == "planning")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from placement_planner.geo import haversine_km
+from placement_planner.eligibility import eligible
 from placement_planner.solver.groups import Groups
 from placement_planner.solver.pools import Pools, Sites
 
@@ -28,31 +28,16 @@ def eligible_arcs(groups: Groups, pools: Pools, sites: Sites) -> tuple[np.ndarra
         step = max(1, _CHUNK_CELLS // len(p))
         for lo in range(0, len(g_all), step):
             g = g_all[lo:lo + step]
-            ok = _same_or_blank(groups.setting[g], pools.setting[p])
-            ok &= _same_or_blank(groups.ics[g], pool_ics[p])
-            ok &= _same_or_blank(groups.region[g], pool_region[p])
-            ok &= _within_reach(groups.lat[g], groups.lon[g], groups.limit[g],
-                                pool_lat[p], pool_lon[p])
+            ok = eligible(groups.profession[g], groups.setting[g], groups.ics[g], groups.region[g],
+                          groups.lat[g], groups.lon[g], groups.limit[g],
+                          pools.profession[p], pools.setting[p], pool_ics[p], pool_region[p],
+                          pool_lat[p], pool_lon[p])
             gi, pi = np.nonzero(ok)
             out_g.append(g[gi])
             out_p.append(p[pi])
     if not out_g:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(out_g).astype(np.int64), np.concatenate(out_p).astype(np.int64)
-
-
-def _same_or_blank(wanted: np.ndarray, offered: np.ndarray) -> np.ndarray:
-    wanted = wanted[:, None]
-    return (wanted == "") | (wanted == offered[None, :])
-
-
-def _within_reach(lat, lon, limit, site_lat, site_lon) -> np.ndarray:
-    """A group with coordinates reaches sites within its limit; one without reaches all."""
-    has = ~(np.isnan(lat) | np.isnan(lon))
-    dist = haversine_km(lat[:, None], lon[:, None], site_lat[None, :], site_lon[None, :])
-    with np.errstate(invalid="ignore"):
-        near = dist <= limit[:, None]          # NaN site coordinates compare False
-    return np.where(has[:, None], near, True)
 
 
 def placement_options(groups: Groups, pools: Pools, arc_g: np.ndarray, arc_p: np.ndarray):

@@ -1,7 +1,8 @@
-"""The contract's eligibility rules, vectorised over (demand row x pool) pairs, for explanations.
+"""The contract's eligibility rules as stages, per row *key*, for explanations.
 
-The solver has its own copy of these rules; this one exists so the analysis can say *which*
-rule left a group without places. The static rules (profession, setting, suspended sites,
+The rules themselves live in ``placement_planner.eligibility`` (shared with the solver); this
+module applies them stage by stage so the analysis can say *which* rule left a group without
+places. The static rules (profession, setting, suspended sites,
 ICS/region) depend only on a row's *class* (its profession, setting, ICS and region), so they
 are counted per class against every pool; only the travel limit is checked per row, against
 the sites in a latitude band around it (a national plan has ~25k rows and ~3,000 sites).
@@ -14,8 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from placement_planner.analysis.common import Context, factorize_rows, keys, repeat_pairs, shared_codes
-from placement_planner.geo import EARTH_RADIUS_KM, haversine_km
+from placement_planner.analysis.common import Context, factorize_rows, keys, repeat_pairs
+from placement_planner.eligibility import EARTH_RADIUS_KM, distance_km, reachable, same_or_blank
+from placement_planner.geo import haversine_km
 
 STAGES = ("profession", "setting", "open", "area", "reach")
 _KM_PER_DEGREE = np.pi * EARTH_RADIUS_KM / 180.0
@@ -47,43 +49,42 @@ class _Classes:
 def _classes(ctx: Context, rows: np.ndarray) -> _Classes:
     demand, pools, sites = ctx.data.demand, ctx.pools, ctx.data.sites
     p_site = pools["site_pos"].to_numpy()
-    blank = np.array([""], dtype=object)
-    d_prof, p_prof = shared_codes(ctx.demand_prof[rows], pools["prof_key"].to_numpy(dtype=object))
-    d_set, p_set, (blank_set,) = shared_codes(ctx.demand_setting[rows],
-                                              pools["set_key"].to_numpy(dtype=object), blank)
-    d_ics, s_ics, (blank_ics,) = shared_codes(keys(demand["ics"])[rows], keys(sites["ics"]), blank)
-    d_reg, s_reg, (blank_reg,) = shared_codes(keys(demand["region"])[rows], keys(sites["region"]), blank)
-    of_row, table = factorize_rows(pd.DataFrame({"prof": d_prof, "set": d_set, "ics": d_ics, "reg": d_reg}))
+    of_row, table = factorize_rows(pd.DataFrame({
+        "prof": ctx.demand_prof[rows], "set": ctx.demand_setting[rows],
+        "ics": keys(demand["ics"])[rows], "reg": keys(demand["region"])[rows]}))
+    p_prof = pools["prof_key"].to_numpy(dtype=object)
     p_open = ctx.site_quality[p_site] != "suspended"
-    p_ics, p_reg = s_ics[p_site], s_reg[p_site]
+    p_ics, p_reg = keys(sites["ics"])[p_site], keys(sites["region"])[p_site]
     site_lat = sites["latitude"].to_numpy(dtype=float)[p_site]
     site_lon = sites["longitude"].to_numpy(dtype=float)[p_site]
     p_nocoords = np.isnan(site_lat) | np.isnan(site_lon)
 
-    c_prof, c_set = table["prof"].to_numpy()[:, None], table["set"].to_numpy()[:, None]
-    c_ics, c_reg = table["ics"].to_numpy()[:, None], table["reg"].to_numpy()[:, None]
-    m = p_prof[None, :] == c_prof
+    m = table["prof"].to_numpy(dtype=object)[:, None] == p_prof[None, :]
     counts = {"profession": m.sum(axis=1)}
-    m = m & ((c_set == blank_set) | (p_set[None, :] == c_set))
+    m = m & same_or_blank(table["set"].to_numpy(dtype=object), pools["set_key"].to_numpy(dtype=object))
     counts["setting"] = m.sum(axis=1)
     m = m & p_open[None, :]
     counts["open"] = m.sum(axis=1)
-    m = m & ((c_ics == blank_ics) | (p_ics[None, :] == c_ics)) & ((c_reg == blank_reg) | (p_reg[None, :] == c_reg))
+    m = m & same_or_blank(table["ics"].to_numpy(dtype=object), p_ics) \
+        & same_or_blank(table["reg"].to_numpy(dtype=object), p_reg)
     counts["area"] = m.sum(axis=1)
-    return _Classes(of_row=of_row, row_prof=d_prof, prof_code=p_prof, ok=m, counts=counts,
-                    no_coords=(m & p_nocoords[None, :]).sum(axis=1))
+    prof_codes = pd.factorize(pd.Series(np.concatenate([ctx.demand_prof[rows], p_prof]), dtype=object))[0]
+    return _Classes(of_row=of_row, row_prof=prof_codes[:len(rows)], prof_code=prof_codes[len(rows):], ok=m,
+                    counts=counts, no_coords=(m & p_nocoords[None, :]).sum(axis=1))
 
 
 def eligible_pairs(ctx: Context, rows: np.ndarray) -> Pairs:
-    """Static eligibility (no weeks) of ``rows`` (sorted demand positions) against every pool."""
+    """Static eligibility (no weeks) of ``rows`` (sorted demand positions) against every pool,
+    one pair per (row, pool): for callers that need row-level pairs (the advisor's LP).
+    The reasons work per key (``key_pairs``) and never expand to rows x pools."""
     rows = np.asarray(rows, dtype=np.int64)
-    key_of_row, reps, pairs = _key_pairs(ctx, rows)
+    key_of_row, reps, pairs = key_pairs(ctx, rows)
     ri, pi = repeat_pairs(key_of_row, pairs.d)   # pairs.d holds key numbers here
     counts = {s: c[key_of_row] for s, c in pairs.counts.items()}
     return Pairs(rows[ri], pairs.pool[pi], pairs.dist_km[pi], counts, pairs.no_coords[key_of_row])
 
 
-def _key_pairs(ctx: Context, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, Pairs]:
+def key_pairs(ctx: Context, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, Pairs]:
     """Rows sharing class, coordinates and travel limit share their eligible pools: work out
     the pairs once per such key. Returns key of each row, a representative row per key, and
     the key-level Pairs (``d`` = key number, counts per key)."""
@@ -110,7 +111,7 @@ def _key_pairs(ctx: Context, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     i, site, dist = sites_within(ctx, lat[first], lon[first], limit[first],
                                  np.flatnonzero(k_has & (counts["area"] > 0)))
     pools = ctx.pools
-    n_prof = int(cls.prof_code.max()) + 1 if len(cls.prof_code) else 1
+    n_prof = int(max(cls.prof_code.max(initial=0), cls.row_prof.max(initial=0))) + 1
     pi, pool = repeat_pairs(site * n_prof + cls.row_prof[first][i], pools["site_pos"].to_numpy() * n_prof
                             + cls.prof_code)
     keep = cls.ok[k_cls[i[pi]], pool]
@@ -147,13 +148,14 @@ def sites_within(ctx: Context, lat: np.ndarray, lon: np.ndarray, limit: np.ndarr
     offsets = np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens)
     site = order[np.repeat(lo, lens) + offsets]
     dist = haversine_km(lat[i], lon[i], s_lat[site], s_lon[site])
-    keep = dist <= limit[i]
+    keep = reachable(dist, limit[i])
     return i[keep], site[keep], dist[keep]
 
 
 def nearest_beyond(ctx: Context, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Nearest site (position, km) with a pool passing the class rules, ignoring the travel
-    limit; -1 / inf for rows without coordinates or without any such pool."""
+    limit; -1 / inf for rows without coordinates or without any such pool. Rows sharing
+    class and coordinates are worked out once."""
     rows = np.asarray(rows, dtype=np.int64)
     best_site = np.full(len(rows), -1, dtype=np.int64)
     best_km = np.full(len(rows), np.inf)
@@ -163,21 +165,28 @@ def nearest_beyond(ctx: Context, rows: np.ndarray) -> tuple[np.ndarray, np.ndarr
     demand, sites = ctx.data.demand, ctx.data.sites
     lat = demand["latitude"].to_numpy(dtype=float)[rows]
     lon = demand["longitude"].to_numpy(dtype=float)[rows]
+    located = ~(np.isnan(lat) | np.isnan(lon))
+    spot, table = factorize_rows(pd.DataFrame({"cls": cls.of_row, "lat": np.where(located, lat, 999.0),
+                                               "lon": np.where(located, lon, 999.0)}))
+    first = np.unique(spot, return_index=True)[1]
+    k_cls, k_lat, k_lon, k_located = cls.of_row[first], lat[first], lon[first], located[first]
+    k_site = np.full(len(first), -1, dtype=np.int64)
+    k_km = np.full(len(first), np.inf)
     s_lat = sites["latitude"].to_numpy(dtype=float)
     s_lon = sites["longitude"].to_numpy(dtype=float)
     pool_site = ctx.pools["site_pos"].to_numpy()
-    for k in np.unique(cls.of_row):
-        members = np.flatnonzero((cls.of_row == k) & ~(np.isnan(lat) | np.isnan(lon)))
+    for k in np.unique(k_cls):
+        members = np.flatnonzero((k_cls == k) & k_located)
         cand = np.unique(pool_site[cls.ok[k]])
         cand = cand[~(np.isnan(s_lat[cand]) | np.isnan(s_lon[cand]))]
         if not len(members) or not len(cand):
             continue
         for chunk in np.array_split(members, max(1, len(members) * len(cand) // 2_000_000)):
-            km = haversine_km(lat[chunk, None], lon[chunk, None], s_lat[None, cand], s_lon[None, cand])
+            km = distance_km(k_lat[chunk], k_lon[chunk], s_lat[cand], s_lon[cand])
             at = np.argmin(km, axis=1)
-            best_site[chunk] = cand[at]
-            best_km[chunk] = km[np.arange(len(chunk)), at]
-    return best_site, best_km
+            k_site[chunk] = cand[at]
+            k_km[chunk] = km[np.arange(len(chunk)), at]
+    return k_site[spot], k_km[spot]
 
 
 def nearest_sites(ctx: Context, rows: np.ndarray) -> np.ndarray:
@@ -186,7 +195,7 @@ def nearest_sites(ctx: Context, rows: np.ndarray) -> np.ndarray:
     rows = np.asarray(rows, dtype=np.int64)
     if not len(rows):
         return np.zeros(0, dtype=np.int64)
-    key_of_row, reps, pairs = _key_pairs(ctx, rows)
+    key_of_row, reps, pairs = key_pairs(ctx, rows)
     best = np.full(len(reps), -1, dtype=np.int64)
     located = ~np.isnan(pairs.dist_km)
     k, pool, dist = pairs.d[located], pairs.pool[located], pairs.dist_km[located]
@@ -240,3 +249,72 @@ def any_in_span(ctx: Context, grid: np.ndarray, d: np.ndarray, pool: np.ndarray)
     first = np.clip(first, 0, grid.shape[1])
     last = np.clip(last + 1, 0, grid.shape[1])
     return (csum[pool, last] - csum[pool, first]) > 0
+
+
+_PAIR_CELLS = 4_000_000   # (key, pool) pairs x weeks handled at once (bounds memory)
+
+
+def _per_key(n_keys: int, k: np.ndarray, pool: np.ndarray, per_pool: np.ndarray,
+             first: bool = False) -> np.ndarray:
+    """(key x week): how many of a key's pools are flagged in ``per_pool`` (pool x week), or
+    with ``first`` the lowest such pool (-1 for none); in chunks of bounded size."""
+    none = np.iinfo(np.int64).max
+    out = np.full((n_keys, per_pool.shape[1]), none if first else 0, dtype=np.int64)
+    order = np.argsort(k, kind="stable")
+    k, pool = k[order], pool[order]
+    step = max(1, _PAIR_CELLS // max(1, per_pool.shape[1]))
+    for lo in range(0, len(k), step):
+        kc, pc = k[lo:lo + step], pool[lo:lo + step]
+        starts = np.flatnonzero(np.r_[True, kc[1:] != kc[:-1]])
+        if first:
+            part = np.minimum.reduceat(np.where(per_pool[pc], pc[:, None], none), starts, axis=0)
+            out[kc[starts]] = np.minimum(out[kc[starts]], part)
+        else:
+            out[kc[starts]] += np.add.reduceat(per_pool[pc].astype(np.int64), starts, axis=0)
+    if first:
+        out[out == none] = -1
+    return out
+
+
+def window_flags(ctx: Context, grid: np.ndarray, rows: np.ndarray, key_of_row: np.ndarray,
+                 pairs: Pairs, first: bool = False) -> np.ndarray:
+    """Per row: does some eligible pool (``pairs`` at key level) hold at least one place of
+    ``grid`` (pool x week) in every week of some allowed start (start +- flex_weeks)? With
+    ``first``: the lowest such pool instead (-1 for none).
+
+    Worked out per (key, run of weeks, start week), so rows x pools pairs never exist."""
+    demand = ctx.data.demand
+    weeks = demand["weeks"].to_numpy(dtype=np.int64)[rows]
+    start = demand["start_week"].to_numpy(dtype=np.int64)[rows]
+    flex = demand["flex_weeks"].to_numpy(dtype=np.int64)[rows]
+    found = np.full(len(rows), -1, dtype=np.int64)
+    n_keys, n_weeks = len(pairs.counts["reach"]), grid.shape[1]
+    for w in np.unique(weeks):
+        sel = np.flatnonzero(weeks == w)
+        if w > n_weeks:
+            continue
+        wanted = np.zeros(n_keys, dtype=bool)
+        wanted[key_of_row[sel]] = True
+        use = wanted[pairs.d]
+        fits = np.lib.stride_tricks.sliding_window_view(grid, int(w), axis=1).min(axis=2) >= 1
+        by_key = _per_key(n_keys, pairs.d[use], pairs.pool[use], fits, first)
+        if not first:
+            by_key = np.where(by_key > 0, 0, -1)   # 0 = some pool fits (its identity unused)
+        fmax = int(flex[sel].max())
+        for off in sorted(range(-fmax, fmax + 1), key=abs):   # the nominal start first
+            t = start[sel] + off
+            valid = (np.abs(off) <= flex[sel]) & (t >= 0) & (t + w <= n_weeks) & (found[sel] < 0)
+            found[sel[valid]] = by_key[key_of_row[sel][valid], t[valid]]
+    return found if first else found >= 0
+
+
+def span_flags(ctx: Context, grid: np.ndarray, rows: np.ndarray, key_of_row: np.ndarray,
+               pairs: Pairs) -> np.ndarray:
+    """Per row: does some eligible pool hold any place of ``grid`` in any week of its span?"""
+    n_keys = len(pairs.counts["reach"])
+    by_key = _per_key(n_keys, pairs.d, pairs.pool, grid > 0) > 0
+    csum = np.concatenate([np.zeros((n_keys, 1), dtype=np.int64), np.cumsum(by_key, axis=1)], axis=1)
+    first, last = week_span(ctx, rows)
+    first = np.clip(first, 0, grid.shape[1])
+    last = np.clip(last + 1, 0, grid.shape[1])
+    return (csum[key_of_row, last] - csum[key_of_row, first]) > 0

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from placement_planner.analysis.common import Context, build_context, repeat_pairs, text
-from placement_planner.analysis.eligibility import (any_in_span, eligible_pairs, nearest_beyond,
-                                                    week_span, window_ok)
+from placement_planner.analysis.common import Context, build_context, factorize_rows, repeat_pairs, text
+from placement_planner.analysis.eligibility import (key_pairs, nearest_beyond, span_flags, week_span,
+                                                    window_flags)
 from placement_planner.domain import Plan, PlanningData
 from placement_planner.names import name_key
 
@@ -57,78 +57,97 @@ def unplaced_table(data: PlanningData, plan: Plan, ctx: Context | None = None) -
 
 
 def _classify(ctx: Context, rows: np.ndarray) -> tuple[np.ndarray, list[dict]]:
-    pairs = eligible_pairs(ctx, rows)
-    c = pairs.counts
-    at = np.searchsorted(rows, pairs.d)
-    cap_ok = window_ok(ctx, ctx.capacity, pairs.d, pairs.pool)
-    free_ok = np.zeros(len(at), dtype=bool)
-    free_ok[cap_ok] = window_ok(ctx, ctx.remaining, pairs.d[cap_ok], pairs.pool[cap_ok])
-    part = any_in_span(ctx, ctx.capacity, pairs.d, pairs.pool)
-    n = len(rows)
-    n_cap = np.bincount(at[cap_ok], minlength=n)
-    n_free = np.bincount(at[free_ok], minlength=n)
-    n_part = np.bincount(at[part], minlength=n)
+    # Rows sharing class, coordinates and travel limit (a key) share their eligible pools:
+    # every check below is worked out per key and week, never per (row, pool) pair.
+    key_of_row, _, pairs = key_pairs(ctx, rows)
+    c = {stage: count[key_of_row] for stage, count in pairs.counts.items()}
+    no_coords = pairs.no_coords[key_of_row]
+    has_cap = window_flags(ctx, ctx.capacity, rows, key_of_row, pairs)
+    free_pool = np.full(len(rows), -1, dtype=np.int64)
+    free_pool[has_cap] = window_flags(ctx, ctx.remaining, rows[has_cap], key_of_row[has_cap], pairs,
+                                      first=True)
+    part = span_flags(ctx, ctx.capacity, rows, key_of_row, pairs)
 
     codes = np.select(
         [c["profession"] == 0, c["setting"] == 0, c["open"] == 0, c["area"] == 0,
-         (c["reach"] == 0) & (pairs.no_coords > 0), c["reach"] == 0, n_cap == 0, n_free == 0],
+         (c["reach"] == 0) & (no_coords > 0), c["reach"] == 0, ~has_cap, free_pool < 0],
         [NO_PROFESSION, NO_SETTING, ONLY_SUSPENDED, OUTSIDE_AREA, SITE_COORDINATES, OUT_OF_REACH,
          NO_PLACES_IN_WEEKS, TAKEN], default=NOT_USED).astype(object)
-    details = [{"no_coords": int(pairs.no_coords[k]), "partial": bool(n_part[k])} for k in range(n)]
+    details = [{"no_coords": int(n), "partial": bool(p)} for n, p in zip(no_coords, part)]
     far = np.flatnonzero(codes == OUT_OF_REACH)
     for k, km in zip(far, nearest_beyond(ctx, rows[far])[1]):
         details[k]["nearest_km"] = km
-
-    taken = (codes == TAKEN)[at] & cap_ok
-    for k, holders in _holders(ctx, pairs.d[taken], pairs.pool[taken]).items():
-        details[int(np.searchsorted(rows, k))]["holders"] = holders
-    loose = free_ok & (codes == NOT_USED)[at]
-    if loose.any():
-        first = pd.Series(pairs.pool[loose]).groupby(at[loose]).first()
-        site_ids = ctx.pools["site_id"].to_numpy(dtype=object)[first.to_numpy()]
-        for k, site in zip(first.index, site_ids):
-            details[int(k)]["free_site"] = site
+    taken = np.flatnonzero(codes == TAKEN)
+    for k, holders in zip(taken, _holders(ctx, rows[taken], key_of_row[taken], pairs)):
+        if holders:
+            details[k]["holders"] = holders
+    site_ids = ctx.pools["site_id"].to_numpy(dtype=object)
+    for k in np.flatnonzero(codes == NOT_USED):
+        details[k]["free_site"] = site_ids[free_pool[k]]
     return codes, details
 
 
-def _holders(ctx: Context, d: np.ndarray, pool: np.ndarray) -> dict[int, dict]:
-    """Per demand row: who uses the eligible places in its weeks, by education provider."""
-    alloc = ctx.alloc[ctx.alloc["pool"] >= 0]
-    if not len(d) or not len(alloc):
-        return {}
-    pi, ai = repeat_pairs(pool, alloc["pool"].to_numpy())
-    first, last = week_span(ctx, d)
+def _holders(ctx: Context, rows: np.ndarray, key_of_row: np.ndarray, pairs) -> list[dict | None]:
+    """Per demand row: who uses places of its eligible pools in its weeks, by education
+    provider (its own allocations left out).
+
+    Allocations in a key's pools are counted per (key, provider, weight) on week grids, so a
+    row's count is two look-ups: started by its last week minus ended before its first."""
+    out: list[dict | None] = [None] * len(rows)
+    alloc = ctx.alloc[(ctx.alloc["pool"] >= 0) & (ctx.alloc["d"] >= 0)]
+    if not len(rows) or not len(alloc):
+        return out
+    wanted = np.zeros(len(pairs.counts["reach"]), dtype=bool)
+    wanted[key_of_row] = True
+    k_pair, p_pair = pairs.d[wanted[pairs.d]], pairs.pool[wanted[pairs.d]]
+    pi, ai = repeat_pairs(p_pair, alloc["pool"].to_numpy())
+    if not len(pi):
+        return out
+    hei_all = text(ctx.data.demand["hei"]).to_numpy(dtype=object)
     a_d = alloc["d"].to_numpy()[ai]
     a_start = alloc["start_week"].to_numpy()[ai]
     a_end = a_start + alloc["weeks"].to_numpy()[ai] - 1
-    keep = (a_d != d[pi]) & (a_start <= last[pi]) & (a_end >= first[pi])
-    pi, ai, a_d = pi[keep], ai[keep], a_d[keep]
-    if not len(pi):
-        return {}
+    a_learners = alloc["learners"].to_numpy()[ai]
     weights = ctx.weights
-    own = weights[d[pi]]
-    other = weights[np.maximum(a_d, 0)]
-    held = pd.DataFrame({
-        "d": d[pi], "alloc": alloc.index.to_numpy()[ai],
-        "hei": text(ctx.data.demand["hei"]).to_numpy()[np.maximum(a_d, 0)],
-        "learners": alloc["learners"].to_numpy()[ai],
-        "higher": other > own + 1e-9, "same": np.isclose(other, own),
-    }).drop_duplicates(["d", "alloc"])
-    held["higher_learners"] = held["learners"] * held["higher"]
-    held["same_learners"] = held["learners"] * held["same"]
-    totals = held.groupby("d")[["learners", "higher_learners", "same_learners"]].sum()
-    by_hei = (held.groupby(["d", "hei"], sort=False)["learners"].sum().reset_index()
-              .sort_values(["d", "learners", "hei"], ascending=[True, False, True]))
-    by_hei["rank"] = by_hei.groupby("d").cumcount()
-    n_hei = by_hei.groupby("d").size()
-    top = by_hei[by_hei["rank"] < _TOP_HOLDERS]
-    names = top.groupby("d")[["hei", "learners"]].apply(
-        lambda g: [(h, int(n)) for h, n in zip(g["hei"], g["learners"])])
-    out = {}
-    for k, row in totals.iterrows():
-        out[int(k)] = {"top": names.get(k, []), "n_hei": int(n_hei.get(k, 0)),
-                       "learners": int(row["learners"]), "higher": int(row["higher_learners"]),
-                       "same": int(row["same_learners"])}
+    combo, combos = factorize_rows(pd.DataFrame({"key": k_pair[pi], "hei": hei_all[a_d],
+                                                 "weight": weights[a_d]}))
+    n_weeks = int(max(ctx.n_weeks, a_end.max() + 1))
+    started = np.zeros((len(combos), n_weeks + 1), dtype=np.int64)   # learners starting by week t
+    ended = np.zeros((len(combos), n_weeks + 1), dtype=np.int64)     # learners ending before week t
+    np.add.at(started, (combo, a_start), a_learners)
+    np.add.at(ended, (combo, a_end + 1), a_learners)
+    started, ended = np.cumsum(started, axis=1), np.cumsum(ended, axis=1)
+
+    # This row's own allocations in its eligible pools are not someone else's.
+    own = pd.DataFrame({"combo": combo, "d": a_d, "learners": a_learners}).groupby(["d", "combo"])["learners"].sum()
+
+    first, last = week_span(ctx, rows)
+    first = np.clip(first, 0, n_weeks)
+    last = np.clip(last, -1, n_weeks - 1)
+    c_key = combos["key"].to_numpy()
+    ri, ci = repeat_pairs(key_of_row, c_key)
+    held = np.where(last[ri] >= first[ri],
+                    started[ci, np.maximum(last[ri], 0)] - ended[ci, first[ri]], 0)
+    if len(own):
+        mine = pd.MultiIndex.from_arrays([rows[ri], ci])
+        held = held - own.reindex(mine, fill_value=0).to_numpy()
+    own_weight = weights[rows[ri]]
+    c_weight = combos["weight"].to_numpy(dtype=float)[ci]
+    table = pd.DataFrame({"r": ri, "hei": combos["hei"].to_numpy(dtype=object)[ci], "learners": held,
+                          "higher": held * (c_weight > own_weight + 1e-9),
+                          "same": held * np.isclose(c_weight, own_weight)})
+    table = table[table["learners"] > 0]
+    by_hei = (table.groupby(["r", "hei"], sort=False)["learners"].sum().reset_index()
+              .sort_values(["r", "learners", "hei"], ascending=[True, False, True], kind="stable"))
+    totals = table.groupby("r")[["learners", "higher", "same"]].sum()
+    r_arr, h_arr, n_arr = (by_hei[c].to_numpy() for c in ("r", "hei", "learners"))
+    bounds = np.flatnonzero(np.r_[True, r_arr[1:] != r_arr[:-1], True]) if len(r_arr) else np.zeros(1, int)
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        r = int(r_arr[lo])
+        top = min(hi, lo + _TOP_HOLDERS)
+        t = totals.loc[r]
+        out[r] = {"top": [(h_arr[j], int(n_arr[j])) for j in range(lo, top)], "n_hei": int(hi - lo),
+                  "learners": int(t["learners"]), "higher": int(t["higher"]), "same": int(t["same"])}
     return out
 
 
@@ -137,7 +156,7 @@ class _Phrases:
 
     def __init__(self, ctx: Context, rows: np.ndarray) -> None:
         demand = ctx.data.demand
-        col = (lambda name: text(demand[name]).to_numpy(dtype=object)[rows])
+        col = (lambda name: text(demand[name].to_numpy(dtype=object)[rows]).to_numpy(dtype=object))
         self.prof = col("profession")
         self.hei = col("hei")
         setting, ics, region = col("setting"), col("ics"), col("region")

@@ -178,6 +178,17 @@ def test_app_path_from_a_plan_report_gives_the_same_tables_as_the_workbook(plan_
                                    from_book.allocations["distance_km"].round(1))
 
 
+def test_app_entry_point_writes_the_same_packs_from_memory(plan_file, packs, tmp_path):
+    from placement_planner.io.packs import write_plan_packs
+
+    _, data, plan = plan_file
+    result = write_plan_packs(data, plan, tmp_path)
+    assert sorted(p.name for p in result.written) == sorted(os.listdir(packs[0]))
+    for name in os.listdir(packs[0]):
+        for sheet in ("Allocations", "Calendar"):
+            pd.testing.assert_frame_equal(_sheet(tmp_path / name, sheet), _sheet(packs[0] / name, sheet))
+
+
 @pytest.mark.parametrize("name, stem", [
     ("CON", "_CON"), ("nul", "_nul"), ("Com1.backup", "_Com1.backup"), ("LPT9 ", "_LPT9"),
     ("a/b\\c:d*e?f\"g<h>i|j", "a_b_c_d_e_f_g_h_i_j"), ("Trust.", "Trust"), ("  spaced  out  ", "spaced out"),

@@ -207,6 +207,13 @@ _PROV_ALLOC = ["site_id", "site_name", "setting", "profession", "hei", "demand_i
 _PROV_CALENDAR = ["site_id", "site_name", "hei", "profession", "setting"]
 
 
+def write_plan_packs(data, plan, out_dir: str | os.PathLike, *, report=None, progress=None) -> PackResult:
+    """The app's entry point: packs straight from a plan in memory (PlanningData + Plan)."""
+    from placement_planner.analysis import plan_report
+
+    return write_packs(PlanTables.from_report(report or plan_report(data, plan)), out_dir, progress=progress)
+
+
 def write_packs(tables: PlanTables, out_dir: str | os.PathLike, *, progress=None) -> PackResult:
     """One workbook per university and per provider in ``out_dir`` (created if missing)."""
     folder = _prepare(Path(out_dir))

@@ -64,9 +64,9 @@ def _read_spreadsheet(path: Path) -> list[RawSheet]:
                                   "with an .xlsx name. Remove the password in Excel (File > Info > Protect "
                                   "Workbook) or save it again as .xlsx.")
     notes = check_zip_container(path, MAX_SHEET_ROWS) if head.startswith(b"PK") else CellNotes()
-    for name, n_rows in notes.rows.items():
+    for name, n_rows in notes.rows.items():   # rows holding data, not the declared used range
         if n_rows > MAX_SHEET_ROWS + 1:
-            raise WorkbookError(path, _too_many_rows(name, n_rows))
+            raise WorkbookError(path, _too_many_rows(name, n_rows, counted=True))
     if path.suffix.lower() in ZIP_SUFFIXES and not head.startswith(b"PK"):
         if not head.startswith(b"\xd0\xcf\x11\xe0"):
             raise WorkbookError(path, f"the file is not a readable spreadsheet: it is not really a {path.suffix} "
@@ -128,8 +128,10 @@ def _read_csv(path: Path) -> RawSheet:
     return RawSheet(path.stem, path.name, path, rows)
 
 
-def _too_many_rows(sheet: str, n_rows: int) -> str:
-    return (f"sheet '{sheet}' has {n_rows:,} rows; the planner reads at most {MAX_SHEET_ROWS:,} rows a sheet. "
+def _too_many_rows(sheet: str, n_rows: int, counted: bool = False) -> str:
+    # The streamed count stops just past the limit, so it says "more than", not a total.
+    held = f"more than {MAX_SHEET_ROWS + 1:,} rows holding data" if counted else f"{n_rows:,} rows"
+    return (f"sheet '{sheet}' has {held}; the planner reads at most {MAX_SHEET_ROWS:,} rows a sheet. "
             f"Remove unused rows, or split the data into several workbooks.")
 
 

@@ -29,7 +29,6 @@ _CELL = re.compile(rb'<c\b([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _ERROR_TYPE = re.compile(rb'\bt="e"')
 _VALUE = re.compile(rb'<v>([^<]*)</v>')
-_DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]*\d*:?[A-Z]*(\d+)"')
 _DTD = re.compile(rb'<!(?:DOCTYPE|ENTITY)', re.I)
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -42,7 +41,7 @@ class CellNotes:
 
     formulas: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     errors: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
-    rows: dict[str, int] = field(default_factory=dict)     # last row of each sheet's used range
+    rows: dict[str, int] = field(default_factory=dict)     # rows holding a value (stops past the limit)
 
 
 def check_zip_container(path: Path, max_rows: int = 1_048_576) -> CellNotes:
@@ -97,39 +96,67 @@ def _sheet_parts(archive: zipfile.ZipFile, path: Path) -> dict[str, str]:
     return parts
 
 
+_CHUNK_BYTES = 4 << 20      # sheet XML is scanned in pieces of this size (bounded memory)
+_ROW_END = b"</row>"
+_VALUE_END, _INLINE_END = b"</v>", b"</is>"
+
+
 def _cell_notes(archive: zipfile.ZipFile, path: Path, max_rows: int) -> CellNotes:
     notes = CellNotes()
     for name, part in _sheet_parts(archive, path).items():
         try:
-            with archive.open(part) as fh:
-                head = fh.read(4096)
+            info = archive.getinfo(part)
         except KeyError:
             continue
-        dimension = _DIMENSION.search(head)
-        if dimension:
-            notes.rows[name] = int(dimension.group(1))
-            if notes.rows[name] > max_rows:
-                continue  # refused by the reader before any parsing; no need to scan it
-        xml = archive.read(part)
-        if b"<f" not in xml and b't="e"' not in xml:
-            continue  # the common case: plain values only
-        formulas, errors = [], []
-        for match in _CELL.finditer(xml):
-            attrs, body = match.group(1), match.group(2) or b""
-            ref = _REF.search(attrs)
-            if not ref:
-                continue
-            row, col = int(ref.group(2)), _column_index(ref.group(1))
-            if b"<f" in body:
-                formulas.append((row, col))
-            if _ERROR_TYPE.search(attrs):
-                value = _VALUE.search(body)
-                errors.append((row, col, value.group(1).decode("utf-8", "replace") if value else "#ERROR"))
-        if formulas:
-            notes.formulas[name] = formulas
-        if errors:
-            notes.errors[name] = errors
+        _scan_sheet(archive, info, name, notes, max_rows)
     return notes
+
+
+def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, notes: CellNotes,
+                max_rows: int) -> None:
+    """Count the rows that hold a value and note formula and error cells, streaming the XML.
+
+    The sheet's declared used range (``<dimension ref="A1:XFD1048576"/>``, which some tools
+    write) is not trusted: rows that are only formatted hold no data. The scan stops as soon
+    as more than ``max_rows`` rows hold data, so a genuinely huge sheet is refused quickly.
+    """
+    formulas, errors = [], []
+    data_rows = 0
+    tail = b""
+    with archive.open(info) as fh:
+        while True:
+            chunk = fh.read(_CHUNK_BYTES)
+            buffer = tail + chunk
+            cut = buffer.rfind(_ROW_END) + len(_ROW_END) if chunk else len(buffer)
+            if cut < len(_ROW_END) and chunk:
+                tail = buffer      # no whole row yet (a huge row or the sheet's header part)
+                continue
+            whole, tail = buffer[:cut], buffer[cut:]
+            pieces = whole.split(_ROW_END)
+            data_rows += sum(1 for piece in pieces if _VALUE_END in piece or _INLINE_END in piece)
+            if b"<f" in whole or b't="e"' in whole:
+                _note_cells(whole, formulas, errors)
+            if data_rows > max_rows or not chunk:
+                break
+    notes.rows[name] = data_rows
+    if formulas:
+        notes.formulas[name] = formulas
+    if errors:
+        notes.errors[name] = errors
+
+
+def _note_cells(xml: bytes, formulas: list, errors: list) -> None:
+    for match in _CELL.finditer(xml):
+        attrs, body = match.group(1), match.group(2) or b""
+        ref = _REF.search(attrs)
+        if not ref:
+            continue
+        row, col = int(ref.group(2)), _column_index(ref.group(1))
+        if b"<f" in body:
+            formulas.append((row, col))
+        if _ERROR_TYPE.search(attrs):
+            value = _VALUE.search(body)
+            errors.append((row, col, value.group(1).decode("utf-8", "replace") if value else "#ERROR"))
 
 
 def _column_index(letters: bytes) -> int:

@@ -36,6 +36,8 @@ def build_actions(window) -> dict[str, QAction]:
         "save_as": ("Save Project &As…", QKeySequence.StandardKey.SaveAs, None, "Save the project under a new name",
                     window.save_as),
         "export": ("&Export to Excel…", "Ctrl+E", None, "Write the plan workbook for others to read", window.export),
+        "packs": ("Export &Partner Packs…", None, None,
+                  "One workbook per university and per provider, each with only its own rows", window.export_packs),
         "quit": ("&Quit", QKeySequence.StandardKey.Quit, None, "Close the planner", window.close),
         "plan": ("&Plan", "F5", "SP_MediaPlay", "Make the best plan for the loaded data (F5)", window.project.plan),
         "cancel": ("&Cancel Planning", "Esc", "SP_MediaStop", "Stop and keep the best plan found so far (Esc)",
@@ -74,7 +76,7 @@ def build_menus(window, actions) -> None:
         file_menu.addAction(actions[name])
     window.recent_menu = file_menu.addMenu("Open &Recent")
     file_menu.addSeparator()
-    for name in ("save", "save_as", "export"):
+    for name in ("save", "save_as", "export", "packs"):
         file_menu.addAction(actions[name])
     file_menu.addSeparator()
     file_menu.addAction(actions["quit"])

@@ -102,6 +102,10 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Export to Excel", "placement-plan.xlsx", "Excel workbook (*.xlsx)")
         return self.project.save(path, as_project=False) if path else None
 
+    def export_packs(self):
+        folder = QFileDialog.getExistingDirectory(self, "Folder for the partner packs")
+        return self.project.write_packs(folder) if folder else None
+
     def _save_failed(self, path: str, message: str, as_project: bool) -> None:
         """The file could not be written (often: it is open in Excel). Nothing was changed
         on disk; offer to try again once the user has closed it."""

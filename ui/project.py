@@ -326,6 +326,30 @@ class Project(QObject):
             self.message.emit(f"{'Saved' if as_project else 'Exported'} {path}")
         self.saved.emit(path)
 
+    def write_packs(self, folder: str) -> BackgroundTask | None:
+        """Partner packs of the current plan: one workbook per university and provider in folder."""
+        if self.results is None:
+            self.message.emit("Make a plan first: partner packs are written from the plan.")
+            return None
+        results = self.results
+
+        def write(progress):
+            from placement_planner.io.packs import PlanTables, write_packs
+
+            return write_packs(PlanTables.from_report(results), folder, progress=progress)
+
+        task = self._start(write, "packs")
+        task.finished.connect(lambda result: self._packs_written(folder, result))
+        task.failed.connect(lambda msg, _: self.failed.emit("Could not write the partner packs", msg))
+        return task
+
+    def _packs_written(self, folder: str, result) -> None:
+        self.message.emit(f"Wrote {len(result.written)} partner pack(s) to {folder}")
+        if result.failed:
+            shown = "\n".join(message for _, message in result.failed[:5])
+            more = f"\n... and {len(result.failed) - 5} more" if len(result.failed) > 5 else ""
+            self.failed.emit("Some partner packs were not written", f"{shown}{more}")
+
     # ---- workers ----------------------------------------------------------------------
     def _start(self, fn, name, poll_ms=200) -> BackgroundTask:
         task = BackgroundTask(fn, name=name, poll_ms=poll_ms, parent=self)

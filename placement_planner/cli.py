@@ -12,6 +12,7 @@ COMMANDS = {
     "generate": "placement_planner.commands.generate",
     "packs": "placement_planner.commands.packs",
     "compare": "placement_planner.commands.compare",
+    "advise": "placement_planner.commands.advise",
 }
 
 
@@ -58,6 +59,7 @@ def _usage() -> str:
         "       placement-planner compare FILE... -o OUT.xlsx [--summary-json PATH] [--time-limit S]\n"
         "       placement-planner generate --scale demo|region|national [--seed N] -o PATH\n"
         "       placement-planner packs PLAN.xlsx -o DIR        one workbook per university and provider\n"
+        "       placement-planner advise FILE... --places N -o OUT.xlsx [--summary-json PATH] [--top K]\n"
     )
 
 

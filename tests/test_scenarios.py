@@ -270,3 +270,33 @@ def test_scenario_previous_plan_is_the_allocations_sheet_when_loaded():
     assert out.summary["learners_moved"] == 0
     assert out.summary["kept_from_previous"] == 5
     assert out.summary["learners_placed"] == 6
+
+
+def test_replanning_only_the_parts_a_change_reaches_matches_a_whole_solve():
+    """Two professions never share a pool: a withdrawal of Physiotherapy places leaves the
+    Adult Nursing part as it was; the result equals solving the whole scenario."""
+    from placement_planner.scenarios.plan import scenario_tiers
+    from placement_planner.scenarios.reuse import affected_rows
+    from placement_planner.solver import SolveOptions, solve
+
+    sites = [{"site_id": s, "provider": f"Trust {s}", "ics": "ICS A", "region": "London"} for s in ("S1", "S2")]
+    capacity = [{"site_id": s, "profession": p, "start_date": day(0), "end_date": day(11), "places": n}
+                for s, p, n in (("S1", "Adult Nursing", 3), ("S2", "Adult Nursing", 2), ("S1", "Physiotherapy", 2),
+                                ("S2", "Physiotherapy", 2))]
+    demand = [{"demand_id": f"{p[0]}{i}", "hei": h, "profession": p, "learners": 2, "start_date": day(i),
+               "weeks": 3} for i, h in enumerate(("Uni A", "Uni B", "Uni C"))
+              for p in ("Adult Nursing", "Physiotherapy")]
+    base = build_planning_data(sites=sites, capacity=capacity, demand=demand)
+    baseline = plan_baseline(base, time_limit_s=30)
+    change = ch("withdraw", site_id="S2", profession="Physiotherapy", from_date=day(1), to_date=day(2))
+    applied = apply_changes(base, [change], baseline.plan.allocations)
+    rows = affected_rows(applied)
+    assert set(applied.data.demand.loc[rows, "profession"]) == {"Physiotherapy"}
+    out = plan_scenario(base, [change], "W", baseline.plan, time_limit_s=30)
+    whole = solve(applied.data, SolveOptions(time_limit_s=30, tiers=scenario_tiers(base.settings)))
+    assert out.summary["weighted_placed"] == pytest.approx(float((whole.allocations["learners"]).sum()))
+    assert out.summary["learners_moved"] == learners_moved(applied.previous, whole.allocations)
+    nursing = lambda a: a[a["demand_id"].str.startswith("A")].sort_values(["demand_id", "site_id"])[  # noqa: E731
+        ["demand_id", "site_id", "start_week", "learners"]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(nursing(out.plan.allocations), nursing(baseline.plan.allocations),
+                                  check_dtype=False)

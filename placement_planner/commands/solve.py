@@ -126,8 +126,7 @@ def _scenario(loaded, name: str):
 def _solve_scenario(base, scenario):
     """The scenario's data, its plan and learners_moved; the baseline is planned first when the
     input has no Allocations sheet (its plan is the one to keep)."""
-    from placement_planner.scenarios.plan import measure, prepare, scenario_tiers
-    from placement_planner.solver import SolveOptions
+    from placement_planner.scenarios.plan import measure, prepare, solve_scenario
 
     changes, name = scenario
     baseline_plan = None
@@ -138,15 +137,16 @@ def _solve_scenario(base, scenario):
             return None
     applied = prepare(base, changes, baseline_plan)
     _err(f"Planning scenario '{name}' ({len(changes)} change(s))...")
-    plan = _solve(applied.data, SolveOptions(tiers=scenario_tiers(base.settings), start_from=applied.data.previous))
+    plan = _solve(applied.data, lambda progress: solve_scenario(base, applied, baseline_plan, progress=progress))
     if plan is None:
         return None
     outcome = measure(name, applied.data, plan, applied.previous, base.demand)
     return applied.data, plan, outcome.summary["learners_moved"]
 
 
-def _solve(data, options=None):
-    """Solve on a worker thread so Ctrl-C can ask the solver to stop and keep its best plan."""
+def _solve(data, how=None):
+    """Solve on a worker thread so Ctrl-C can ask the solver to stop and keep its best plan.
+    ``how(progress)`` makes the plan instead of a plain solve of ``data``."""
     from placement_planner.solver import SolveOptions, solve
     from placement_planner.solver.progress import Progress
 
@@ -156,7 +156,7 @@ def _solve(data, options=None):
 
     def work() -> None:
         try:
-            result["plan"] = solve(data, options or SolveOptions(), progress)
+            result["plan"] = how(progress) if how else solve(data, SolveOptions(), progress)
         except BaseException as exc:  # handed to the main thread
             result["error"] = exc
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -40,6 +40,10 @@ class Applied:
 
     data: PlanningData
     previous: pd.DataFrame
+    # What the changes touched, for re-planning only the parts they reach (reuse.py):
+    # demand ids changed or dropped, and (site_id, profession, folded setting) pools changed.
+    changed_demand: set = field(default_factory=set)
+    changed_pools: set = field(default_factory=set)
 
 
 def apply_changes(base: PlanningData, changes: list[Change], previous: pd.DataFrame | None = None) -> Applied:
@@ -47,16 +51,23 @@ def apply_changes(base: PlanningData, changes: list[Change], previous: pd.DataFr
     default: base.previous."""
     capacity, demand = base.capacity, base.demand
     cap_changed = dem_changed = False
+    changed_demand: set = set()
+    changed_pools: set = set()
     for ch in changes:
         if ch.change == ADD_PLACES:
             capacity, cap_changed = _add_places(capacity, ch), True
+            changed_pools.add((ch.site_id, ch.profession, _fold(ch.setting)))
         elif ch.change == WITHDRAW:
+            hit = withdraw_mask(base, ch, capacity)
+            changed_pools.update(zip(capacity.loc[hit, "site_id"], capacity.loc[hit, "profession"],
+                                     map(_fold, capacity.loc[hit, "setting"])))
             capacity, cap_changed = _withdraw(base, capacity, ch), True
         else:
             mask = demand_mask(demand, ch)
             if not mask.any():
                 raise ScenarioError(f"After the earlier changes of scenario '{ch.scenario}', no Demand row "
                                     f"matches this {ch.change} change.", ch.row, "change")
+            changed_demand.update(demand.loc[mask, "demand_id"].astype(str))
             demand = demand.copy() if not dem_changed else demand
             dem_changed = True
             demand = _demand_change(demand, mask, ch)
@@ -77,6 +88,9 @@ def apply_changes(base: PlanningData, changes: list[Change], previous: pd.DataFr
     if shift:
         previous = previous.assign(start_week=previous["start_week"].astype(np.int64) + shift)
     known = previous["demand_id"].isin(set(demand["demand_id"]))
+    gone = previous.loc[~known]           # places the dropped groups held are free now
+    changed_pools.update(zip(gone["site_id"].astype(str), base.demand.set_index("demand_id")["profession"]
+                             .reindex(gone["demand_id"]).fillna("").to_numpy(), map(_fold, gone["setting"])))
     kept_prev = previous if known.all() else previous.loc[known].reset_index(drop=True)
 
     sources = {k: v for k, v in base.source_sheets.items() if k not in ("Scenarios", "Allocations")}
@@ -90,7 +104,11 @@ def apply_changes(base: PlanningData, changes: list[Change], previous: pd.DataFr
         demand = demand.reset_index(drop=True)
     data = dataclasses.replace(base, capacity=capacity, demand=demand,
                                previous=kept_prev, week0=week0, source_sheets=sources)
-    return Applied(data, previous.reset_index(drop=True))
+    return Applied(data, previous.reset_index(drop=True), changed_demand, changed_pools)
+
+
+def _fold(setting) -> str:
+    return str(setting).strip().casefold() if isinstance(setting, str) else ""
 
 
 # ---- the five kinds ---------------------------------------------------------------------------

@@ -62,14 +62,25 @@ def plan_scenario(base: PlanningData, changes: list[Change], name: str, baseline
                   time_limit_s: float | None = None, threads: int | None = None, progress=None,
                   keep_data: bool = False) -> Outcome:
     """Apply ``changes`` to ``base`` and re-plan from the previous plan."""
+    applied = prepare(base, changes, baseline_plan)
+    plan = solve_scenario(base, applied, baseline_plan, time_limit_s=time_limit_s, threads=threads,
+                          progress=progress)
+    return measure(name, applied.data, plan, applied.previous, base.demand, keep_data=keep_data)
+
+
+def solve_scenario(base: PlanningData, applied: Applied, baseline_plan: Plan | None, *, time_limit_s=None,
+                   threads=None, progress=None) -> Plan:
+    """The scenario's plan from the previous plan: only the parts the changes reach are solved
+    again when that is exact (reuse.py), else the whole scenario."""
+    from placement_planner.scenarios.reuse import reusable, solve_affected
     from placement_planner.solver import SolveOptions, solve
 
-    applied = prepare(base, changes, baseline_plan)
     data = applied.data
-    options = SolveOptions(time_limit_s=time_limit_s, threads=threads, tiers=scenario_tiers(base.settings),
-                           start_from=data.previous)
-    plan = solve(data, options, progress)
-    return measure(name, data, plan, applied.previous, base.demand, keep_data=keep_data)
+    tiers = scenario_tiers(base.settings)
+    options = SolveOptions(time_limit_s=time_limit_s, threads=threads, tiers=tiers, start_from=data.previous)
+    if reusable(baseline_plan, not len(base.previous), tiers):
+        return solve_affected(applied, options, progress)
+    return solve(data, options, progress)
 
 
 def plan_baseline(base: PlanningData, *, time_limit_s=None, threads=None, progress=None,

@@ -1,0 +1,161 @@
+"""Candidate Capacity rows to add, before any re-solve: from the local LP's capacity duals
+(pool x week runs where one more place is worth something) and, for groups no site can take,
+a new block at the nearest site in reach whose provider already offers the profession."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from placement_planner.analysis.common import Context, keys
+from placement_planner.analysis.eligibility import eligible_pairs, sites_within
+from placement_planner.advice.lp import LocalLP
+
+DUAL_EPS = 1e-6
+
+
+@dataclass
+class Candidate:
+    site_id: str
+    profession: str
+    setting: str
+    start_week: int
+    end_week: int
+    places: int
+    estimate: float          # first-order weighted learners (ranking only, never reported as a gain)
+    source: str              # "capacity dual" | "no eligible site" | "unplaced group"
+
+    @property
+    def weeks(self) -> int:
+        return self.end_week - self.start_week + 1
+
+    def key(self) -> tuple:
+        return (self.site_id, keys([self.profession])[0], keys([self.setting])[0])
+
+
+def _unplaced_reach(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """Per pool: weighted learners left over among the groups that could use it (static rules)."""
+    demand = ctx.data.demand
+    left = demand["learners"].to_numpy(dtype=np.int64) - ctx.placed
+    rows = np.flatnonzero(left > 0)
+    pairs = eligible_pairs(ctx, rows)
+    reach = np.bincount(pairs.pool, weights=(left * ctx.weights)[pairs.d], minlength=len(ctx.pools))
+    return reach, pairs
+
+
+def from_duals(ctx: Context, lp: LocalLP, places: int) -> list[Candidate]:
+    """Pools where a place is worth something (positive duals), each offered ``places`` more
+    places over the weeks of the groups left over that could use it there. A dual alone marks
+    the one binding week, but a learner needs every week of a placement, so the window is the
+    union of those groups' weeks (merged where they overlap)."""
+    demand = ctx.data.demand
+    left = demand["learners"].to_numpy(dtype=np.int64) - ctx.placed
+    _, pairs = _unplaced_reach(ctx)
+    start = demand["start_week"].to_numpy(dtype=np.int64)
+    last = start + demand["weeks"].to_numpy(dtype=np.int64) - 1
+    valuable = (lp.duals > DUAL_EPS)
+    out = []
+    for p in np.flatnonzero(valuable.any(axis=1)):
+        rows = pairs.d[pairs.pool == p]
+        hot = np.flatnonzero(valuable[p])
+        rows = rows[[bool(((hot >= start[r]) & (hot <= last[r])).any()) for r in rows]]
+        if not len(rows):
+            continue
+        for first, end, members in _clusters(rows, start, last):
+            load = np.zeros(end - first + 1, dtype=np.int64)
+            for r in members:
+                load[start[r] - first:last[r] - first + 1] += left[r]
+            n = int(min(places, load.max()))
+            value = float(lp.duals[p, first:end + 1].sum()) * n
+            weighted = float((left * ctx.weights)[members].sum())
+            out.append(Candidate(str(ctx.pools["site_id"].iat[p]), str(ctx.pools["profession"].iat[p]),
+                                 str(ctx.pools["setting"].iat[p]), int(first), int(end), n,
+                                 min(value, weighted), "capacity dual"))
+    return out
+
+
+def _clusters(rows: np.ndarray, start: np.ndarray, last: np.ndarray):
+    """Groups of rows whose weeks overlap (merged intervals): (first, last, rows)."""
+    order = rows[np.argsort(start[rows], kind="stable")]
+    group, first, end = [], None, None
+    for r in order:
+        if group and start[r] > end:
+            yield first, end, np.array(group)
+            group = []
+        if not group:
+            first, end = int(start[r]), int(last[r])
+        group.append(r)
+        end = max(end, int(last[r]))
+    if group:
+        yield first, end, np.array(group)
+
+
+def from_unplaced(ctx: Context, places: int, per_row: int = 2) -> list[Candidate]:
+    """For each group with learners left: more places at its nearest eligible pools, in its weeks
+    (used where the LP was too large to solve in time)."""
+    demand = ctx.data.demand
+    left = demand["learners"].to_numpy(dtype=np.int64) - ctx.placed
+    _, pairs = _unplaced_reach(ctx)
+    out = []
+    dist = np.where(np.isnan(pairs.dist_km), 0.0, pairs.dist_km)
+    order = np.lexsort((dist, pairs.d))
+    seen: dict[int, int] = {}
+    for i in order:
+        r, p = int(pairs.d[i]), int(pairs.pool[i])
+        if seen.get(r, 0) >= per_row:
+            continue
+        seen[r] = seen.get(r, 0) + 1
+        first = int(demand["start_week"].iat[r])
+        n = min(places, int(left[r]))
+        out.append(Candidate(str(ctx.pools["site_id"].iat[p]), str(ctx.pools["profession"].iat[p]),
+                             str(ctx.pools["setting"].iat[p]), first,
+                             first + int(demand["weeks"].iat[r]) - 1, n,
+                             float(ctx.weights[r] * n), "unplaced group"))
+    return out
+
+
+def no_eligible_site(ctx: Context, places: int) -> list[Candidate]:
+    """Groups that no pool can take at all: a new block at the nearest open site in their reach
+    and area, preferring a provider that already offers the profession somewhere."""
+    data = ctx.data
+    demand, sites = data.demand, data.sites
+    left = demand["learners"].to_numpy(dtype=np.int64) - ctx.placed
+    rows = np.flatnonzero(left > 0)
+    if not len(rows):
+        return []
+    pairs = eligible_pairs(ctx, rows)
+    none = rows[np.bincount(np.searchsorted(rows, pairs.d), minlength=len(rows)) == 0]
+    lat = demand["latitude"].to_numpy(dtype=float)
+    lon = demand["longitude"].to_numpy(dtype=float)
+    none = none[~(np.isnan(lat[none]) | np.isnan(lon[none]))]
+    if not len(none):
+        return []
+    i, site, km = sites_within(ctx, lat, lon, data.travel_limit_km(), none)
+    open_ = ctx.site_quality[site] != "suspended"
+    s_ics, s_reg = keys(sites["ics"]), keys(sites["region"])
+    d_ics, d_reg = keys(demand["ics"]), keys(demand["region"])
+    ok = open_ & ((d_ics[i] == "") | (d_ics[i] == s_ics[site])) & ((d_reg[i] == "") | (d_reg[i] == s_reg[site]))
+    i, site, km = i[ok], site[ok], km[ok]
+    providers = set(keys(sites["provider"].iloc[ctx.pools["site_pos"].to_numpy()]))
+    offers = np.array([p in providers for p in keys(sites["provider"])], dtype=bool)
+    best: dict[tuple, list] = {}
+    for r in np.unique(i):
+        mine = np.flatnonzero(i == r)
+        rank = np.lexsort((km[mine], ~offers[site[mine]]))
+        s = int(site[mine][rank[0]])
+        setting = str(demand["setting"].iat[r] or "")
+        key = (s, setting)
+        first = int(demand["start_week"].iat[r])
+        last = first + int(demand["weeks"].iat[r]) - 1
+        entry = best.setdefault(key, [first, last, 0, 0.0])
+        entry[0], entry[1] = min(entry[0], first), max(entry[1], last)
+        entry[2] += int(left[r])
+        entry[3] += float(ctx.weights[r] * left[r])
+    profession = str(demand["profession"].iat[int(none[0])])
+    out = []
+    for (s, setting), (first, last, learners, weighted) in best.items():
+        n = min(places, learners)
+        out.append(Candidate(str(sites["site_id"].iat[s]), profession, setting, first, last, n,
+                             weighted * n / max(learners, 1), "no eligible site"))
+    return out

@@ -1,0 +1,202 @@
+"""A ranked fix for every row with learners left over: the single change, among four, that
+places the most of its learners, each re-solved (tier 1). Rows of one profession that share a
+kind of fix are re-solved together in one batch; a row's figure is what it gained in that plan.
+
+Kinds, in the order used to break ties (the least disruptive first):
+shift the start within +/-4 weeks; accept any setting; widen travel to the nearest eligible
+site beyond the limit; add places at the nearest site of its profession, in its weeks.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from placement_planner.analysis.common import Context, build_context
+from placement_planner.analysis.eligibility import eligible_pairs
+from placement_planner.advice.parts import placed_per_row, Measured, capacity_row, solve_tier1, with_capacity, with_demand
+from placement_planner.domain import PlanningData
+
+SHIFT_WEEKS = 4
+SHIFT, ANY_SETTING, TRAVEL, ADD_PLACES = "shift_start", "any_setting", "travel_limit", "add_places"
+KINDS = (SHIFT, ANY_SETTING, TRAVEL, ADD_PLACES)
+NO_FIX = "none of: another start within 4 weeks, any setting, wider travel, more places nearby"
+
+
+@dataclass
+class Fix:
+    demand_id: str
+    kind: str                # one of KINDS, "" when nothing helps
+    words: str
+    learners: int            # extra learners of this row placed when the fix is applied
+    change: dict             # what to change, for "Try as scenario" (scenario row fields)
+
+
+def _uk(day) -> str:
+    return pd.Timestamp(day).strftime("%d/%m/%Y")
+
+
+def _monday(data: PlanningData, week: int) -> pd.Timestamp:
+    return pd.Timestamp(data.week0) + pd.Timedelta(weeks=int(week))
+
+
+
+def part_fixes(part: PlanningData, base: Measured, time_limit_s: float | None = None) -> list[Fix]:
+    """The best fix of every row with learners left in ``base`` (one profession part)."""
+    ctx = build_context(part, base.plan)
+    demand = part.demand
+    left = demand["learners"].to_numpy(dtype=np.int64) - ctx.placed
+    rows = np.flatnonzero(left > 0)
+    if not len(rows):
+        return []
+    trials = {SHIFT: _shift(part, rows), ANY_SETTING: _any_setting(part, rows),
+              TRAVEL: _travel(part, base, rows), ADD_PLACES: _add_places(part, ctx, rows, left)}
+    gained: dict[str, np.ndarray] = {}
+    plans: dict[str, pd.DataFrame] = {}
+    for kind, (trial, words, changes) in trials.items():
+        if not words:
+            continue
+        m = solve_tier1(trial, start_from=base.plan.allocations, time_limit_s=time_limit_s)
+        gained[kind] = placed_per_row(trial, m.plan.allocations) - ctx.placed
+        plans[kind] = m.plan.allocations
+        trials[kind] = (trial, words, changes)
+    out = []
+    for r in rows:
+        best, best_n = "", 0
+        for kind in KINDS:
+            if kind in gained and r in trials[kind][1] and int(gained[kind][r]) > best_n:
+                best, best_n = kind, int(gained[kind][r])
+        did = str(demand["demand_id"].iat[r])
+        if not best:
+            out.append(Fix(did, "", NO_FIX, 0, {}))
+            continue
+        words = trials[best][1][r]
+        if best == SHIFT:
+            words = _shift_words(part, plans[best], r)
+        out.append(Fix(did, best, words, min(best_n, int(left[r])), trials[best][2].get(r, {})))
+    return out
+
+
+def _shift(part: PlanningData, rows: np.ndarray):
+    flex = part.demand["flex_weeks"].to_numpy(dtype=np.int64)
+    todo = [r for r in rows if flex[r] < SHIFT_WEEKS]
+    trial = with_demand(part, {int(r): {"flex_weeks": SHIFT_WEEKS} for r in todo})
+    words = {int(r): "move the start within 4 weeks" for r in todo}
+    changes = {int(r): {"change": "shift_start"} for r in todo}
+    return trial, words, changes
+
+
+def _shift_words(part: PlanningData, allocations: pd.DataFrame, r: int) -> str:
+    demand = part.demand
+    mine = allocations[allocations["demand_id"].astype(str) == str(demand["demand_id"].iat[r])]
+    nominal = int(demand["start_week"].iat[r])
+    moved = mine[mine["start_week"].astype(int) != nominal]
+    if not len(moved):
+        return "move the start within 4 weeks"
+    week = int(moved.groupby("start_week")["learners"].sum().idxmax())
+    shift = week - nominal
+    when = f"{abs(shift)} week{'s' if abs(shift) != 1 else ''} {'later' if shift > 0 else 'earlier'}"
+    return f"start {when}, on {_uk(_monday(part, week))}"
+
+
+def _any_setting(part: PlanningData, rows: np.ndarray):
+    setting = part.demand["setting"].fillna("").astype(str).str.strip().to_numpy()
+    todo = [int(r) for r in rows if setting[r]]
+    trial = with_demand(part, {r: {"setting": ""} for r in todo})
+    return trial, {r: f"accept any setting (not only {setting[r]})" for r in todo}, \
+        {r: {"change": "setting", "setting": ""} for r in todo}
+
+
+def _travel(part: PlanningData, base: Measured, rows: np.ndarray):
+    """New limit = km to the nearest site beyond the limit with places of the row's kind in
+    some week it could be on placement (rounded up to 0.1 km)."""
+    demand = part.demand
+    lat = demand["latitude"].to_numpy(dtype=float)
+    has = ~np.isnan(lat)
+    rows = rows[has[rows]]
+    if not len(rows):
+        return part, {}, {}
+    limit = part.travel_limit_km()
+    wide = with_demand(part, {int(r): {"max_travel_km": 20_000.0} for r in rows})
+    ctx = build_context(wide, base.plan)
+    pairs = eligible_pairs(ctx, rows)
+    beyond = pairs.dist_km > limit[pairs.d] + 1e-9
+    d, pool, km = pairs.d[beyond], pairs.pool[beyond], pairs.dist_km[beyond]
+    start = demand["start_week"].to_numpy(dtype=np.int64)[d]
+    flex = demand["flex_weeks"].to_numpy(dtype=np.int64)[d]
+    weeks = demand["weeks"].to_numpy(dtype=np.int64)[d]
+    has_places = np.concatenate([np.zeros((len(ctx.capacity), 1), dtype=np.int64),
+                                 np.cumsum(ctx.capacity > 0, axis=1)], axis=1)
+    lo = np.clip(start - flex, 0, ctx.n_weeks)
+    hi = np.clip(start + flex + weeks, 0, ctx.n_weeks)
+    ok = has_places[pool, hi] - has_places[pool, lo] > 0
+    d, pool, km = d[ok], pool[ok], km[ok]
+    changes, words = {}, {}
+    names = part.sites.set_index(part.sites["site_id"].astype(str))["site_name"].fillna("").astype(str)
+    for r in np.unique(d):
+        at = np.flatnonzero(d == r)
+        j = at[np.argmin(km[at])]
+        new = math.ceil(float(km[j]) * 10) / 10
+        site = str(ctx.pools["site_id"].iat[pool[j]])
+        changes[int(r)] = {"change": "travel_limit", "value": new}
+        words[int(r)] = (f"widen travel to {new:g} km (nearest eligible site beyond "
+                         f"{limit[r]:g} km: {names.get(site, '') or site}, {site})")
+    trial = with_demand(part, {r: {"max_travel_km": c["value"]} for r, c in changes.items()})
+    return trial, words, changes
+
+
+def _add_places(part: PlanningData, ctx: Context, rows: np.ndarray, left: np.ndarray):
+    """More places at the nearest pool the row may use, in its nominal weeks."""
+    demand = part.demand
+    pairs = eligible_pairs(ctx, rows)
+    dist = np.where(np.isnan(pairs.dist_km), 0.0, pairs.dist_km)
+    names = part.sites.set_index(part.sites["site_id"].astype(str))["site_name"].fillna("").astype(str)
+    added, words, changes = [], {}, {}
+    for r in np.unique(pairs.d):
+        at = np.flatnonzero(pairs.d == r)
+        j = at[np.argmin(dist[at])]
+        p = int(pairs.pool[j])
+        site, prof, setting = (str(ctx.pools[c].iat[p]) for c in ("site_id", "profession", "setting"))
+        first = int(demand["start_week"].iat[r])
+        last = first + int(demand["weeks"].iat[r]) - 1
+        n = int(left[r])
+        added.append(capacity_row(part, site, prof, setting, first, last, n))
+        where = f"{names.get(site, '') or site} ({site})"
+        kind = f"{prof} {setting}".strip()
+        words[int(r)] = (f"add {n} {kind} place{'s' if n != 1 else ''} at {where}, "
+                         f"{_uk(_monday(part, first))} to {_uk(_monday(part, last))}")
+        changes[int(r)] = {"change": "add_places", "site_id": site, "profession": prof, "setting": setting,
+                           "from_date": _monday(part, first), "to_date": _monday(part, last), "value": n}
+    return with_capacity(part, added), words, changes
+
+
+def timed_fixes(parts: dict[str, PlanningData], bases: dict[str, Measured],
+                time_limit_s: float | None = None) -> tuple[dict[str, Fix], float]:
+    t0 = time.perf_counter()
+    out: dict[str, Fix] = {}
+    for key, part in parts.items():
+        for fix in part_fixes(part, bases[key], time_limit_s):
+            out[fix.demand_id] = fix
+    return out, time.perf_counter() - t0
+
+
+def apply_fix(data: PlanningData, fix: Fix) -> PlanningData:
+    """``data`` with one row's fix applied (a copy), as the advisor measured it."""
+    if not fix.kind:
+        return data
+    pos = int(np.flatnonzero(data.demand["demand_id"].astype(str).to_numpy() == fix.demand_id)[0])
+    if fix.kind == SHIFT:
+        return with_demand(data, {pos: {"flex_weeks": max(SHIFT_WEEKS, int(data.demand["flex_weeks"].iat[pos]))}})
+    if fix.kind == ANY_SETTING:
+        return with_demand(data, {pos: {"setting": ""}})
+    if fix.kind == TRAVEL:
+        return with_demand(data, {pos: {"max_travel_km": float(fix.change["value"])}})
+    c = fix.change
+    first = int((pd.Timestamp(c["from_date"]) - pd.Timestamp(data.week0)).days // 7)
+    last = int((pd.Timestamp(c["to_date"]) - pd.Timestamp(data.week0)).days // 7)
+    return with_capacity(data, [capacity_row(data, c["site_id"], c["profession"], c["setting"], first, last,
+                                             int(c["value"]))])

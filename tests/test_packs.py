@@ -227,6 +227,11 @@ def test_cli_writes_every_pack_and_exits_0(plan_file, tmp_path, capsys):
                          "learners"], ["D1", "U", "Physiotherapy", "S1", "P", "someday", 2, 1]],
         "Unplaced": [["demand_id", "hei", "profession", "start_date", "weeks", "learners_requested",
                       "learners_unplaced", "reason"]]}), "row 2, column start_date"),
+    (lambda p: write_xlsx(p / "zero.xlsx", {
+        "Allocations": [["demand_id", "hei", "profession", "site_id", "provider", "start_date", "weeks",
+                         "learners"], ["D1", "U", "Physiotherapy", "S1", "P", MON, 0, 1]],
+        "Unplaced": [["demand_id", "hei", "profession", "start_date", "weeks", "learners_requested",
+                      "learners_unplaced", "reason"]]}), "row 2, column weeks: '0' is not between 1 and 520"),
 ])
 def test_bad_input_gives_a_plain_message_and_exit_1(tmp_path, capsys, make, words):
     path = make(tmp_path)

@@ -49,6 +49,9 @@ _KIND_WORDS = {"date": "a date (dd/mm/yyyy)", "int": "a whole number", "number":
                "bool": "TRUE or FALSE"}
 
 NO_NAME = "(not given)"
+# A plan row outside these ranges was edited by hand: refuse it rather than draw a silly calendar.
+_RANGES = {"weeks": (1, 520), "learners": (1, 100_000), "learners_requested": (1, 100_000),
+           "learners_unplaced": (0, 100_000)}
 
 
 class PackError(Exception):
@@ -129,10 +132,17 @@ def _read_sheet(path: Path, sheet, columns) -> pd.DataFrame:
         out[name] = values
     frame = pd.DataFrame(out)
     for name, kind, need in columns:
-        if need and kind != "text" and frame[name].isna().any():
-            k = int(np.flatnonzero(frame[name].isna().to_numpy())[0])
+        problem = frame[name].isna() if need and kind != "text" else None
+        if problem is not None and problem.any():
+            message = "the cell is blank. Fill it in"
+        elif name in _RANGES:
+            low, high = _RANGES[name]
+            problem = ~frame[name].isna() & ~frame[name].between(low, high)
+            message = f"'{{value:g}}' is not between {low} and {high}. Correct it"
+        if problem is not None and problem.any():
+            k = int(np.flatnonzero(problem.to_numpy())[0])
             raise PackError(f"{path.name}, sheet '{sheet.name}', row {excel_rows[k]}, column {name}: "
-                            f"the cell is blank. Fill it in, or export the plan again.")
+                            + message.format(value=frame[name].iat[k]) + ", or export the plan again.")
     return _conform(frame, columns)
 
 
@@ -168,10 +178,7 @@ def safe_file_stem(name: object, max_length: int = MAX_STEM) -> str:
     text = unicodedata.normalize("NFC", "" if name is None else str(name))
     text = re.sub(r"\s+", " ", text).strip()
     text = _ILLEGAL.sub("_", text)
-    text = text[:max_length].rstrip(". ")
-    text = text.lstrip(" ")
-    if not text.strip("_"):
-        text = "unnamed" if not text else text
+    text = text[:max_length].rstrip(". ") or "unnamed"
     if text.split(".")[0].rstrip(" ").upper() in _RESERVED:
         text = f"_{text}"[:max_length].rstrip(". ")
     return text

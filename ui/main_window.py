@@ -65,6 +65,9 @@ class MainWindow(QMainWindow):
         except ImportError:
             return
         add_result_tabs(self)
+        from placement_planner.ui.advice import install as install_advice   # expansion advice (issue 9)
+
+        install_advice(self)
 
     # ---- files --------------------------------------------------------------------------
     def open_files(self, paths: list[str]):

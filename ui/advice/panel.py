@@ -1,0 +1,142 @@
+"""Advice panel: run the advisor in the background, list the verified recommendations (best
+first), chart learners gained per £1,000, and add any recommendation as an add_places scenario."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QTableView,
+                               QVBoxLayout, QWidget)
+
+from placement_planner.ui.models.frame_model import FrameModel
+from placement_planner.ui.workers import BackgroundTask
+
+SHOWN = ["rank", "site_id", "site_name", "profession", "setting", "start_date", "end_date", "places",
+         "extra_learners_placed", "extra_weighted_placed", "cost", "cost_per_extra_learner", "proven"]
+FIX_SHOWN = ["demand_id", "hei", "profession", "learners_unplaced", "reason", "fix", "fix_learners"]
+
+
+class AdvicePanel(QWidget):
+    message = Signal(str)
+
+    def __init__(self, project, scenario_store=None, parent=None) -> None:
+        super().__init__(parent)
+        self.project, self.store = project, scenario_store
+        self.task: BackgroundTask | None = None
+        self.frame = pd.DataFrame(columns=SHOWN)
+        self.places = QSpinBox(minimum=1, maximum=500, value=8)
+        self.places.setAccessibleName("Most places per recommendation")
+        self.top = QSpinBox(minimum=1, maximum=50, value=5)
+        self.top.setAccessibleName("Recommendations to re-solve")
+        self.run_button = QPushButton("&Advise")
+        self.run_button.clicked.connect(self.run)
+        self.add_button = QPushButton("Add as &scenario")
+        self.add_button.setEnabled(False)
+        self.add_button.clicked.connect(self.add_selected_as_scenario)
+        self.status = QLabel("Load a workbook, then Advise: each gain is re-solved, never estimated.")
+        bar = QHBoxLayout()
+        for w in (QLabel("Places per week, at most:"), self.places, QLabel("Top:"), self.top,
+                  self.run_button, self.add_button):
+            bar.addWidget(w)
+        bar.addStretch(1)
+
+        self.model = FrameModel(self.frame, columns=SHOWN)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setAccessibleName("Recommendations, best first")
+        self.table.selectionModel().selectionChanged.connect(self._selection)
+        self.fix_model = FrameModel(pd.DataFrame(columns=FIX_SHOWN), columns=FIX_SHOWN)
+        self.fix_table = QTableView()
+        self.fix_table.setModel(self.fix_model)
+        self.fix_table.setAccessibleName("A fix for every unplaced group")
+        self.plot = pg.PlotWidget()
+        self.plot.setLabel("left", "learners gained per £1,000")
+        self.plot.setLabel("bottom", "recommendation (rank)")
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.6)
+        self.plot.addItem(self.bars)
+
+        split = QSplitter()
+        left = QSplitter()
+        left.setOrientation(pg.QtCore.Qt.Orientation.Vertical)
+        left.addWidget(self.table)
+        left.addWidget(self.fix_table)
+        split.addWidget(left)
+        split.addWidget(self.plot)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.status)
+        layout.addWidget(split, 1)
+        self.advice = None
+        self.data = None
+
+    # ---- running ----------------------------------------------------------------------
+    def run(self) -> None:
+        data = getattr(self.project, "data", None)
+        if data is None:
+            self.status.setText("Load a workbook first.")
+            return
+        if self.task is not None and self.task.is_running():
+            return
+        places, top = self.places.value(), self.top.value()
+
+        def work(progress):
+            from placement_planner.advice import advise
+            from placement_planner.advice.output import advice_report
+            advice = advise(data, places, top, smoothing=False, progress=progress)
+            return data, advice, advice_report(data, advice)
+
+        self.task = BackgroundTask(work, name="advice", parent=self)
+        self.task.progressed.connect(lambda s: self.status.setText(s.phase or "advising..."))
+        self.task.finished.connect(self.show_advice)
+        self.task.failed.connect(lambda m, _d: self.status.setText(f"Advice failed: {m}"))
+        self.run_button.setEnabled(False)
+        self.task.stopped.connect(lambda: self.run_button.setEnabled(True))
+        self.task.start()
+
+    def show_advice(self, result) -> None:
+        from placement_planner.advice.tables import advice_frame
+
+        self.data, self.advice, report = result
+        self.frame = advice_frame(self.data, self.advice)
+        self.model.set_frame(self.frame)
+        self.fix_model.set_frame(report.unplaced)
+        n = len(self.frame)
+        per_k = (self.frame["extra_learners_placed"].to_numpy(dtype=float)
+                 / np.maximum(self.frame["cost"].to_numpy(dtype=float), 1e-9) * 1000.0) if n else np.zeros(0)
+        self.bars.setOpts(x=np.arange(1, n + 1), height=per_k, width=0.6)
+        proven = "proven" if self.advice.proven else "NOT all proven (see the proven column)"
+        self.status.setText(f"{n} recommendation(s), {self.advice.tried} re-solved, {proven}; "
+                            f"{len(self.advice.fixes)} unplaced group(s) with a fix.")
+
+    # ---- scenarios --------------------------------------------------------------------
+    def _selection(self, *_):
+        self.add_button.setEnabled(self.store is not None and bool(self.table.selectionModel().selectedRows()))
+
+    def add_selected_as_scenario(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        if self.store is None or not rows or self.advice is None:
+            return None
+        rec = self.frame.iloc[int(self.model.order[rows[0].row()])]
+        return self.add_as_scenario(int(rec["rank"]))
+
+    def add_as_scenario(self, rank: int) -> str:
+        """Append an add_places change for recommendation ``rank`` as a new scenario."""
+        from placement_planner.scenarios.changes import Change
+
+        rec = self.frame[self.frame["rank"] == rank].iloc[0]
+        name = self.store.add_scenario(self.store.new_name("Advice"))
+        self.store.add_change(name, Change(
+            scenario=name, change="add_places", site_id=str(rec["site_id"]), profession=str(rec["profession"]),
+            setting=str(rec["setting"] or ""), from_date=pd.Timestamp(rec["start_date"]).date(),
+            to_date=pd.Timestamp(rec["end_date"]).date(), value=float(rec["places"])))
+        self.message.emit(f"Scenario '{name}': {int(rec['places'])} {rec['profession']} places at {rec['site_id']}.")
+        return name
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        if self.task is not None:
+            self.task.cancel()
+            self.task.wait()
+        super().closeEvent(event)

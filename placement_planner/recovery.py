@@ -132,6 +132,10 @@ class Journal:
                       "tiers": [t.value for t in settings.tiers],
                       "profession_weights": settings.profession_weights, "extra": settings.extra}])
 
+    def record_scenarios(self, rows: list[dict]) -> None:
+        """Every what-if change, as the Scenarios sheet holds them (the latest list wins)."""
+        self._write([{"kind": "scenarios", "rows": [{k: _json_value(v) for k, v in r.items()} for r in rows]}])
+
     def record_plan(self, plan: Plan) -> None:
         """The finished plan's allocations beside the journal (written atomically)."""
         tmp = self.plan_path.with_name(f"{self.plan_path.stem}-{threading.get_ident()}.tmp")
@@ -169,10 +173,11 @@ class Recovery:
     cells: list[tuple[str, int, str, object]] = field(default_factory=list)
     settings: Settings | None = None
     plan: Plan | None = None
+    scenarios: list[dict] | None = None     # the Scenarios sheet's rows, when changed
 
     @property
     def n_changes(self) -> int:
-        return len(self.cells) + (self.settings is not None)
+        return len(self.cells) + (self.settings is not None) + (self.scenarios is not None)
 
     def discard(self) -> None:
         self.journal.unlink(missing_ok=True)
@@ -223,6 +228,8 @@ def read_journal(path: Path) -> Recovery | None:
                 profession_weights=line["profession_weights"], extra=line["extra"])
         elif line["kind"] == "plan":
             recovery.plan = _read_plan(path.with_name(path.stem + "-plan.csv"), line)
+        elif line["kind"] == "scenarios":
+            recovery.scenarios = [{k: _typed_value(v) for k, v in r.items()} for r in line["rows"]]
     return recovery
 
 

@@ -68,6 +68,9 @@ class MainWindow(QMainWindow):
         from placement_planner.ui.advice import install as install_advice   # expansion advice (issue 9)
 
         install_advice(self)
+        from placement_planner.ui.scenarios import install as install_scenarios   # what-ifs (issue 8)
+
+        install_scenarios(self)
 
     # ---- files --------------------------------------------------------------------------
     def open_files(self, paths: list[str]):

@@ -184,6 +184,10 @@ class Project(QObject):
         if recovery.settings is not None:
             self.data.settings = recovery.settings
             self.journal.record_settings(recovery.settings)
+        if recovery.scenarios is not None:   # what-ifs (ui/scenarios): back into the Scenarios sheet
+            import pandas as pd
+            self.data.source_sheets["Scenarios"] = pd.DataFrame(recovery.scenarios)
+            self.journal.record_scenarios(recovery.scenarios)
         recovery.discard()
         self.loaded.emit()
         problems = core.revalidate(self.data)

@@ -41,8 +41,10 @@ def workers_for(n_jobs: int) -> int:
 def plan_all(base: PlanningData, book: ScenarioBook, names: list[str] | None = None, *,
              baseline: Outcome | None = None, time_limit_s: float | None = None, threads: int | None = None,
              progress: Progress | None = None, on_done: Callable[[Outcome], None] | None = None,
-             parallel: bool = True) -> list[Outcome]:
-    """The baseline (unless given) then each named scenario (default: all), in that order."""
+             parallel: bool = True, children: bool | None = None) -> list[Outcome]:
+    """The baseline (unless given) then each named scenario (default: all), in that order.
+    Scenarios run in planning child processes when there are cores for more than one (or
+    ``children=True``: the app, whose window must never wait on a numpy call)."""
     names = list(book.names if names is None else names)
     progress = progress or Progress()
     if baseline is None:
@@ -51,6 +53,7 @@ def plan_all(base: PlanningData, book: ScenarioBook, names: list[str] | None = N
         if on_done:
             on_done(baseline)
     workers = workers_for(len(names)) if parallel else 1
+    in_child = workers > 1 if children is None else children
     each = max(1, (threads or base.settings.threads or 1) // workers) if workers > 1 else threads
     lean = dataclasses.replace(base, source_sheets={})
     done = [0]
@@ -59,10 +62,13 @@ def plan_all(base: PlanningData, book: ScenarioBook, names: list[str] | None = N
     def one(name: str) -> Outcome:
         if progress.cancelled:
             raise _Cancelled()
-        own = Progress()
+        # With one scenario at a time its own progress shows through (the app's progress bar).
+        own = Progress(None if workers > 1 else
+                       lambda st: progress.report(f"{name}: {st.phase}", fraction=(done[0] + (st.fraction or 0))
+                                                  / len(names)))
         args = dict(base=lean, changes=book.changes[name], name=name, baseline_plan=baseline.plan,
                     time_limit_s=time_limit_s, threads=each)
-        if workers > 1:
+        if in_child:
             from placement_planner.ui.plan_child import plan_in_child
 
             stop = threading.Event()

@@ -16,7 +16,8 @@ from PySide6.QtGui import QUndoCommand
 
 from placement_planner.domain import PlanningData
 from placement_planner.names import canonical_quality
-from placement_planner.ui.formatting import parse_uk_date, uk_date
+from placement_planner.io.cells import read_date, read_number
+from placement_planner.ui.formatting import uk_date
 from placement_planner.weeks import week_index
 
 # table -> editable columns
@@ -33,12 +34,23 @@ class EditRefused(ValueError):
     pass
 
 
+def _number(text: str, what: str, whole: bool = False, unit: str = "") -> float:
+    """The importer's number reader (placement_planner.io.cells), so an edit box accepts
+    exactly what a sheet cell would; a unit conversion is shown, not applied silently."""
+    reading = read_number(text, what, whole=whole, unit=unit)
+    if reading.error:
+        raise EditRefused(reading.error)
+    if reading.warning:
+        raise EditRefused(f"{reading.warning} Type {reading.value:g} to use it.")
+    if reading.value is None:
+        raise EditRefused(f"{what} must be a number.")
+    return reading.value
+
+
 def _whole(text: str, minimum: int, what: str) -> int:
-    try:
-        f = float(str(text).replace(",", "").strip())
-    except ValueError:
-        raise EditRefused(f"{what} must be a whole number, not '{text}'.") from None
-    if not f.is_integer() or f < minimum:
+    unit = {"Places": "places", "Learners": "learners", "Weeks": "weeks", "Flex weeks": "weeks"}.get(what, "")
+    f = _number(text, what, whole=True, unit=unit)
+    if f < minimum:
         raise EditRefused(f"{what} must be a whole number of at least {minimum}, not '{text}'.")
     return int(f)
 
@@ -58,11 +70,8 @@ def parse_edit(data: PlanningData, table: str, position: int, column: str, text:
     if column in ("max_travel_km", "priority"):
         if text == "" and column == "max_travel_km":
             return float("nan")
-        try:
-            value = float(text.replace(",", "").removesuffix("km").strip())
-        except ValueError:
-            raise EditRefused(f"{'Travel limit' if column == 'max_travel_km' else 'Priority'} "
-                              f"must be a number, not '{text}'.") from None
+        value = _number(text, "Travel limit" if column == "max_travel_km" else "Priority",
+                        unit="km" if column == "max_travel_km" else "")
         if not math.isfinite(value) or value <= 0:
             raise EditRefused("The value must be more than 0.")
         return value
@@ -72,10 +81,10 @@ def parse_edit(data: PlanningData, table: str, position: int, column: str, text:
             raise EditRefused(f"Quality must be ok, monitor or suspended, not '{text}'.")
         return quality
     if column in ("start_date", "end_date"):
-        day = parse_uk_date(text)
-        if day is None:
-            raise EditRefused(f"'{text}' is not a date: type it as dd/mm/yyyy.")
-        value = pd.Timestamp(day)
+        reading = read_date(text, "the date")
+        if reading.error or reading.value is None:
+            raise EditRefused(reading.error or "Type a date as dd/mm/yyyy.")
+        value = pd.Timestamp(reading.value)
         if table == "capacity":
             other = frame["end_date" if column == "start_date" else "start_date"].iloc[position]
             start, end = (value, other) if column == "start_date" else (other, value)

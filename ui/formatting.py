@@ -26,13 +26,9 @@ def uk_date(value) -> str:
 
 def parse_uk_date(text: str) -> dt.date | None:
     """A date as a coordinator types it (dd/mm/yyyy, d/m/yy, yyyy-mm-dd); None when not a date."""
-    text = str(text).strip()
-    for fmt in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+    from placement_planner.io.cells import read_date   # the importer's one date reader
+    reading = read_date(str(text))
+    return None if reading.error or reading.value is None else reading.value.date()
 
 
 def uk_number(value, decimals: int | None = None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -51,40 +52,173 @@ def parse_text(series: pd.Series) -> pd.Series:
     return pd.Series([cell_text(v) for v in series], index=series.index, dtype=object)
 
 
-def _numeric(series: pd.Series, strip_units: tuple[str, ...] = ()) -> tuple[pd.Series, np.ndarray]:
-    blank = is_blank(series)
-    values = np.full(len(series), np.nan)
-    bad = np.zeros(len(series), dtype=bool)
-    is_num = np.fromiter((isinstance(v, (int, float)) and not isinstance(v, bool) for v in series),
-                         dtype=bool, count=len(series))
+# ---- numbers as typed --------------------------------------------------------------------
+# One reader serves the importer (whole columns, below) and the app's edit boxes (one cell).
+# A unit is converted only where that is unambiguous, with a warning that shows the result;
+# a comma that could be a decimal comma or a thousands separator is an error giving both.
+
+KM_PER_MILE = 1.609344
+_NUMBER = re.compile(r"^([+-]?(?:\d[\d,.]*|\.\d+))\s*([^\d\s][^\d]*?)?\.?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")        # 1,500 / 12,345.5
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")                         # 1,5 / 12,75 / 1,500
+_SCIENTIFIC = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+$")        # 1.5E+01 (CSV exports)
+_DOT_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+$")               # 1.500 (European thousands)
+# Units a column takes as they are (nothing to convert): unit family -> spellings.
+_SAME_UNIT = {
+    "km": {"km", "kms", "k", "kilometre", "kilometres", "kilometer", "kilometers"},
+    "weeks": {"w", "wk", "wks", "week", "weeks"},
+    "learners": {"learner", "learners", "student", "students", "people"},
+    "places": {"place", "places"},
+    "seconds": {"s", "sec", "secs", "second", "seconds"},
+}
+_MILES = {"mi", "mile", "miles"}
+_METRES = {"metre", "metres", "meter", "meters"}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One cell read: the value (None when blank or unreadable), an error or a warning."""
+
+    value: object = None
+    error: str = ""
+    warning: str = ""
+
+
+def _fmt(x: float) -> str:
+    """A number in a message: no thousands commas (they are what the message is about)."""
+    return f"{x:.3f}".rstrip("0").rstrip(".") if not float(x).is_integer() else f"{int(x)}"
+
+
+def read_number(cell, what: str = "this column", whole: bool = False, unit: str = "") -> Reading:
+    """A number as a coordinator typed it, for a column in ``unit`` ("km", "weeks", ... or "").
+
+    ``30 km`` in a km column is 30; ``30 miles`` is 48.28 with a warning; ``30 m`` (metres or
+    miles?) is an error. ``1,500`` is 1,500 in a whole-number column (1.5 is not whole) and
+    an error elsewhere; ``1,5`` is always an error naming both readings (1.5 or 15).
+    """
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return Reading()
+    if isinstance(cell, bool):
+        return Reading(error=f"'{cell_text(cell)}' in {what} is not a number.")
+    if isinstance(cell, (int, float, np.integer, np.floating)):
+        return _checked(float(cell), str(cell_text(cell)), what, whole)
+    text = str(cell).replace("\u00a0", " ").strip()
+    if not text:
+        return Reading()
+    if _SCIENTIFIC.match(text):
+        return _checked(float(text), text, what, whole)
+    match = _NUMBER.match(text)
+    if not match:
+        return Reading(error=_not_a_number(text, what, whole))
+    digits, typed_unit = match[1], (match[2] or "").strip().lower().rstrip(".")
+    value, error = _digits(digits, text, what, whole)
+    if error:
+        return Reading(error=error)
+    if not typed_unit:
+        return _checked(value, text, what, whole)
+    if typed_unit in _SAME_UNIT.get(unit, ()):
+        return _checked(value, text, what, whole)
+    if unit == "km" and typed_unit in _MILES:
+        km = round(value * KM_PER_MILE, 2)
+        checked = _checked(km, text, what, whole)
+        return Reading(checked.value, checked.error,
+                       "" if checked.error else f"'{text}' in {what} was read as {_fmt(km)} km "
+                                                f"(1 mile = 1.609344 km).")
+    if unit == "km" and typed_unit in _METRES:
+        km = round(value / 1000.0, 3)
+        checked = _checked(km, text, what, whole)
+        return Reading(checked.value, checked.error,
+                       "" if checked.error else f"'{text}' in {what} was read as {_fmt(km)} km.")
+    if unit == "km" and typed_unit == "m":
+        return Reading(error=f"'{text}' in {what} is ambiguous: {_fmt(value)} metres ({_fmt(value / 1000)} km) "
+                             f"or {_fmt(value)} miles ({_fmt(round(value * KM_PER_MILE, 2))} km)? "
+                             f"Type the distance in km.")
+    if typed_unit == "%":
+        return Reading(error=f"'{text}' in {what} is a percentage; type a plain number "
+                             f"(for example {_fmt(value / 100)} for {text}).")
+    wanted = f" in {unit}" if unit in _SAME_UNIT else ""
+    return Reading(error=f"'{text}' in {what} has a unit ('{match[2].strip()}') that cannot be used here; "
+                         f"type the number{wanted} only.")
+
+
+def _digits(digits: str, text: str, what: str, whole: bool) -> tuple[float, str]:
+    """The number in ``digits`` (commas and dots as typed), or an error sentence."""
+    if "," in digits:
+        if _GROUPED.match(digits) and ("." in digits or whole):
+            return float(digits.replace(",", "")), ""       # thousands grouping, unambiguous here
+        if _DECIMAL_COMMA.match(digits):
+            comma = float(digits.replace(",", "."))
+            grouped = float(digits.replace(",", ""))
+            return 0.0, (f"'{text}' in {what} is ambiguous: {_fmt(comma)} (a decimal comma) or "
+                         f"{_fmt(grouped)} (a thousands comma)? Type {_fmt(comma)} or {_fmt(grouped)} "
+                         f"without the comma.")
+        return 0.0, f"'{text}' in {what} is not a number (commas can only separate thousands, as in 1,500)."
+    if whole and _DOT_GROUPED.match(digits):
+        return 0.0, (f"'{text}' in {what} is ambiguous: {_fmt(float(digits))} is not a whole number; if the dot "
+                     f"separates thousands, type {_fmt(float(digits.replace('.', '')))} without it.")
+    try:
+        return float(digits), ""
+    except ValueError:
+        return 0.0, _not_a_number(text, what, whole)
+
+
+def _not_a_number(text: str, what: str, whole: bool) -> str:
+    if whole:
+        return f"'{text}' in {what} is not a whole number. Enter a whole number such as 4."
+    return f"'{text}' in {what} is not a number."
+
+
+def _checked(value: float, text: str, what: str, whole: bool) -> Reading:
+    if not math.isfinite(value):
+        return Reading(error=_not_a_number(text, what, whole))
+    if whole and not float(value).is_integer():
+        return Reading(error=f"'{text}' in {what} is not a whole number. Enter a whole number such as 4.")
+    return Reading(value=float(value))
+
+
+def read_numbers(series: pd.Series, what: str = "this column", whole: bool = False,
+                 unit: str = "") -> tuple[pd.Series, np.ndarray, dict[int, Reading]]:
+    """``read_number`` over a column: values (NaN for blank or bad), a bad mask, and the
+    Reading of every cell with an error or a warning, by position."""
     raw = series.to_numpy(dtype=object)
-    if is_num.any():
-        values[is_num] = raw[is_num].astype(float)
-    text_idx = np.flatnonzero(~is_num & ~blank)
-    if len(text_idx):
-        texts = pd.Series([str(v).strip() for v in raw[text_idx]])
-        cleaned = texts.str.replace(",", "", regex=False).str.replace("\u00a0", "", regex=False)
-        for unit in strip_units:
-            cleaned = cleaned.str.replace(unit, "", case=False, regex=False)
-        cleaned = cleaned.str.strip()
-        parsed = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float)
-        values[text_idx] = parsed
-        bad[text_idx] = np.isnan(parsed) & (cleaned != "").to_numpy()
-    bad |= ~blank & ~np.isfinite(values) & ~bad  # inf, or a type that is neither text nor number
-    values[~np.isfinite(values)] = np.nan
-    return pd.Series(values, index=series.index), bad
+    values = np.full(len(raw), np.nan)
+    bad = np.zeros(len(raw), dtype=bool)
+    notes: dict[int, Reading] = {}
+    is_num = np.fromiter((type(v) in (int, float, np.float64, np.int64) for v in raw), dtype=bool, count=len(raw))
+    if is_num.any():   # the common case, vectorised: numeric cells need no reading
+        nums = raw[is_num].astype(float)
+        ok = np.isfinite(nums)
+        if whole:
+            ok &= np.mod(nums, 1, where=ok, out=np.zeros_like(nums)) == 0
+        values[np.flatnonzero(is_num)[ok]] = nums[ok]
+        for i in np.flatnonzero(is_num)[~ok & ~np.isnan(nums)]:
+            notes[int(i)] = read_number(raw[i], what, whole, unit)
+    cache: dict = {}
+    for i in np.flatnonzero(~is_num):
+        cell = raw[i]
+        key = (type(cell), cell) if isinstance(cell, (str, bool)) or cell is None else None
+        reading = cache.get(key) if key is not None else None
+        if reading is None:
+            reading = read_number(cell, what, whole, unit)
+            if key is not None:
+                cache[key] = reading
+        if reading.value is not None:
+            values[i] = reading.value
+        if reading.error or reading.warning:
+            notes[int(i)] = reading
+    for i, reading in notes.items():
+        bad[i] = bool(reading.error)
+    return pd.Series(values, index=series.index), bad, notes
 
 
-def parse_number(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    return _numeric(series, strip_units=("km", "miles", "%"))
+def parse_number(series: pd.Series, unit: str = "") -> tuple[pd.Series, np.ndarray]:
+    values, bad, _ = read_numbers(series, unit=unit)
+    return values, bad
 
 
-def parse_int(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Whole numbers (12, 12.0, '12', ' 12 '); 12.5 is flagged, never rounded."""
-    values, bad = _numeric(series)
-    frac = values.notna() & (values % 1 != 0)
-    bad = bad | frac.to_numpy()
-    values[frac] = np.nan
+def parse_int(series: pd.Series, unit: str = "") -> tuple[pd.Series, np.ndarray]:
+    """Whole numbers (12, 12.0, '12', ' 12 ', '1,500'); 12.5 is flagged, never rounded."""
+    values, bad, _ = read_numbers(series, whole=True, unit=unit)
     return values, bad
 
 
@@ -117,6 +251,39 @@ def _text_date(text: str) -> pd.Timestamp | None:
     return None
 
 
+_MONTH_FIRST = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\s*$")
+
+
+def read_date(cell, what: str = "this column") -> Reading:
+    """A date as a coordinator typed it (the one date reader of the importer and the app's
+    edit boxes): a date cell, an Excel serial (1990-2099), dd/mm/yyyy (day first only), ISO
+    yyyy-mm-dd or '1 Sept 2025'. A date that only makes sense month first is an error with
+    the suggestion, never guessed."""
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)) or cell is pd.NaT:
+        return Reading()
+    if isinstance(cell, (dt.date, dt.datetime, pd.Timestamp)):
+        return Reading(value=pd.Timestamp(cell).normalize())
+    if isinstance(cell, (int, float, np.integer, np.floating)) and not isinstance(cell, bool):
+        stamp = _serial(float(cell))
+        if stamp is not None:
+            return Reading(value=stamp)
+        return Reading(error=f"'{cell_text(cell)}' in {what} is not a date. Use dd/mm/yyyy "
+                             f"(for example 01/09/2025) or a date cell.")
+    text = cell_text(cell) if not isinstance(cell, str) else cell.strip()
+    if not text:
+        return Reading()
+    stamp = _text_date(text) if isinstance(cell, str) else None
+    if stamp is not None:
+        return Reading(value=stamp)
+    m = _MONTH_FIRST.match(text)
+    if m and int(m[2]) > 12 and int(m[1]) <= 12:
+        return Reading(error=f"'{text}' is not a date: dates are read day first (dd/mm/yyyy) and there is no "
+                             f"month {int(m[2])}. If this is a US month-first date, write it as "
+                             f"{int(m[2]):02d}/{int(m[1]):02d}/{m[3]}.")
+    return Reading(error=f"'{text}' in {what} is not a date. Use dd/mm/yyyy (for example 01/09/2025) "
+                         f"or a date cell.")
+
+
 def _serial(value: float) -> pd.Timestamp | None:
     if not (_SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]):
         return None
@@ -143,16 +310,16 @@ def parse_date(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
         bad[idx[~ok & ~np.isnan(values)]] = True
     idx = np.flatnonzero(kinds == 3)                     # text
     if len(idx):
-        cache: dict[str, pd.Timestamp | None] = {}
+        cache: dict[str, Reading] = {}
         for i in idx:
             text = arr[i]
             if text not in cache:
-                cache[text] = _text_date(text) if text.strip() else pd.NaT
-            ts = cache[text]
-            if ts is None:
+                cache[text] = read_date(text)
+            reading = cache[text]
+            if reading.error:
                 bad[i] = True
-            else:
-                out[i] = ts.to_datetime64() if ts is not pd.NaT else np.datetime64("NaT")
+            elif reading.value is not None:
+                out[i] = reading.value.to_datetime64()
     bad[kinds == 9] = True                               # booleans, errors, anything else
     blank = is_blank(series)
     bad &= ~blank

@@ -2,34 +2,26 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
-from placement_planner.io.cells import is_blank, parse_bool, parse_date, parse_int, parse_number, parse_text
+from placement_planner.io.cells import is_blank, parse_bool, parse_date, parse_text, read_date, read_numbers
 from placement_planner.io.header import SheetTable
 from placement_planner.io.problems import ProblemList
 from placement_planner.io.safety import EXCEL_ERRORS
 from placement_planner.io.schema import Kind
 
-_PARSERS = {Kind.INT: parse_int, Kind.NUMBER: parse_number, Kind.DATE: parse_date, Kind.BOOL: parse_bool}
-_MONTH_FIRST = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\s*$")
+_PARSERS = {Kind.DATE: parse_date, Kind.BOOL: parse_bool}
+# The unit a numeric column is counted in: a cell may name it ("12 weeks", "30 km"); miles
+# and metres are converted to km with a warning (see cells.read_number).
+UNITS = {"max_travel_km": "km", "weeks": "weeks", "flex_weeks": "weeks", "learners": "learners",
+         "places": "places"}
 
 
 def _bad_message(kind: Kind, header: str, raw) -> str:
     text = str(raw).strip()
     if kind is Kind.DATE:
-        m = _MONTH_FIRST.match(text)
-        if m and int(m[2]) > 12 and int(m[1]) <= 12:
-            return (f"'{text}' is not a date: dates are read day first (dd/mm/yyyy) and there is no "
-                    f"month {int(m[2])}. If this is a US month-first date, write it as "
-                    f"{int(m[2]):02d}/{int(m[1]):02d}/{m[3]}.")
-        return f"'{text}' in {header} is not a date. Use dd/mm/yyyy (for example 01/09/2025) or a date cell."
-    if kind is Kind.INT:
-        return f"'{text}' in {header} is not a whole number. Enter a whole number such as 4."
-    if kind is Kind.NUMBER:
-        return f"'{text}' in {header} is not a number."
+        return read_date(raw, header).error or f"'{text}' in {header} is not a date."
     if kind is Kind.BOOL:
         return f"'{text}' in {header} is not yes or no. Enter yes or no."
     return f"'{text}' in {header} cannot be read."
@@ -63,6 +55,15 @@ def typed_frame(table: SheetTable, problems: ProblemList) -> tuple[pd.DataFrame,
         blank = is_blank(raw) & ~excel_error
         if col.kind is Kind.TEXT:
             out[col.name] = parse_text(raw).to_numpy()
+        elif col.kind in (Kind.INT, Kind.NUMBER):
+            values, bad, notes = read_numbers(raw, header, whole=col.kind is Kind.INT,
+                                              unit=UNITS.get(col.name, ""))
+            out[col.name] = values.to_numpy()
+            for i, reading in notes.items():
+                report = problems.error if reading.error else problems.warning
+                report(schema.name, int(rows[i]), header, reading.error or reading.warning,
+                       value=raw.iat[i], file=table.sheet.file)
+            row_bad |= bad
         else:
             values, bad = _PARSERS[col.kind](raw)
             out[col.name] = values.to_numpy()

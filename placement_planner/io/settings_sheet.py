@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from placement_planner.domain import DEFAULT_TIERS, Settings, Tier
+from placement_planner.io.cells import read_number
 from placement_planner.io.problems import ProblemList
 from placement_planner.io.rules import Where, _err, _warn
 from placement_planner.names import canonical_profession, name_key
@@ -59,9 +60,9 @@ def read_settings(frame: pd.DataFrame | None, where: Where, problems: ProblemLis
             continue
         seen[k] = row
         if k == "defaultmaxtravelkm":
-            values["default_max_travel_km"] = _positive(value, key, row, where, problems)
+            values["default_max_travel_km"] = _positive(value, key, row, where, problems, unit="km")
         elif k == "timelimits":
-            values["time_limit_s"] = _positive(value, key, row, where, problems)
+            values["time_limit_s"] = _positive(value, key, row, where, problems, unit="seconds")
         elif k == "threads":
             n = _positive(value, key, row, where, problems)
             values["threads"] = None if n is None else max(1, int(n))
@@ -91,11 +92,14 @@ def _strip_prefix(key: str) -> str:
     return text
 
 
-def _positive(value, key, row, where, problems) -> float | None:
-    try:
-        number = float(str(value).replace("km", "").replace("s", "").strip())
-    except ValueError:
-        number = float("nan")
+def _positive(value, key, row, where, problems, unit: str = "") -> float | None:
+    reading = read_number(value, f"setting '{key}'", unit=unit)   # the importer's one number reader
+    if reading.error and not reading.error.endswith("is not a number."):   # ambiguous, or a unit
+        _err(problems, where, row, "value", reading.error, value)
+        return None
+    if reading.warning:
+        _warn(problems, where, row, "value", reading.warning, value)
+    number = float("nan") if reading.value is None else reading.value
     if not number > 0:
         _err(problems, where, row, "value", f"Setting '{key}' must be a number above 0 (found '{value}').", value)
         return None

@@ -216,3 +216,16 @@ def test_invalid_input_writes_nothing(tmp_path):
     good = write_xlsx(tmp_path / "good.xlsx", bottleneck_sheets())
     assert main(["advise", str(good), "--places", "0", "-o", str(out)]) == 1
     assert not out.exists()
+
+
+def test_tariff_settings_are_read_without_a_warning_and_bad_ones_are_reported(tmp_path):
+    path = write_xlsx(tmp_path / "t.xlsx", bottleneck_sheets([["tariff_per_week Physiotherapy", 120],
+                                                               ["tariff_per_week Dietetics", -5]]))
+    loaded = load_workbooks([path])
+    lines = [p.line() for p in loaded.problems]
+    assert not any("Physiotherapy" in line for line in lines)
+    bad = [p for p in loaded.problems if "Dietetics" in p.line()]
+    assert bad and bad[0].is_error and bad[0].sheet == "Settings"
+    sheets = bottleneck_sheets([["tariff_per_week Physiotherapy", 120]])
+    data = load_workbooks([write_xlsx(tmp_path / "ok.xlsx", sheets)]).data
+    assert Tariffs(data.settings.extra).weekly("Physiotherapy") == 120

@@ -71,7 +71,7 @@ def _smoothing_chart(book, ws, table) -> None:
 
 def write_advice_json(path, data, advice, report=None) -> Path:
     report = report or advice_report(data, advice)
-    unplaced = report.unplaced if advice.fixes else None
+    unplaced = report.unplaced if advice.fixes_run else None
     text = json.dumps(advice_json(data, advice, unplaced), indent=2, ensure_ascii=False) + "\n"
     _, atomic = _writer_parts()
 

@@ -30,6 +30,7 @@ class Advice:
     recommendations: list[Recommendation] = field(default_factory=list)
     package: list[PackageStep] = field(default_factory=list)
     fixes: dict[str, Fix] = field(default_factory=dict)
+    fixes_run: bool = False                  # False when the caller skipped the fixes
     smoothing: pd.DataFrame | None = None
     candidates: int = 0
     tried: int = 0
@@ -119,6 +120,7 @@ def advise(data: PlanningData, places: int, top: int = 5, *, fixes: bool = True,
     if fixes:
         _say(progress, "advice: a fix for every unplaced group")
         advice.fixes, advice.timings["fixes"] = timed_fixes(parts, bases, time_limit_s)
+        advice.fixes_run = True
     if smoothing:
         _say(progress, "advice: demand smoothing")
         if gaps is None:

@@ -3,6 +3,8 @@ else shipped defaults derived from the national education and training tariff (d
 
 from __future__ import annotations
 
+import re
+
 from placement_planner.names import canonical_profession, name_key
 
 # Editable assumptions, GBP per full-time-equivalent learner per year (docs/tariff.md says where
@@ -13,6 +15,12 @@ MEDICAL_ANNUAL_GBP = 36_000.0             # undergraduate medical placement tari
 WEEKS_PER_YEAR = 52
 MEDICAL_PROFESSIONS = frozenset({"medicine"})
 SETTING_PREFIX = "tariffperweek"
+_PREFIX = re.compile(r"^\s*tariff[\s_\-]*per[\s_\-]*week[\s:_\-=]*", re.IGNORECASE)
+
+
+def setting_profession(key: str) -> str:
+    """'tariff_per_week Physiotherapy' -> 'Physiotherapy' (any spacing, case or underscores)."""
+    return _PREFIX.sub("", str(key)).strip()
 
 
 def default_weekly(profession: str) -> float:
@@ -30,7 +38,7 @@ def settings_tariffs(extra: dict[str, str]) -> dict[str, float]:
         k = name_key(key)
         if not k.startswith(SETTING_PREFIX):
             continue
-        profession = str(key).strip()[len("tariff_per_week"):].strip(" :_-=")
+        profession = setting_profession(key)
         try:
             number = float(str(value).replace("£", "").replace(",", "").strip())
         except ValueError:
@@ -47,7 +55,7 @@ def tariff_problems(extra: dict[str, str]) -> list[str]:
     for key, value in extra.items():
         if not name_key(key).startswith(SETTING_PREFIX):
             continue
-        profession = str(key).strip()[len("tariff_per_week"):].strip(" :_-=")
+        profession = setting_profession(key)
         if not profession:
             out.append(f"Settings '{key}': name the profession after tariff_per_week "
                        f"(e.g. 'tariff_per_week Physiotherapy').")

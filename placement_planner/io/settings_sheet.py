@@ -76,6 +76,14 @@ def read_settings(frame: pd.DataFrame | None, where: Where, problems: ProblemLis
             weight = _positive(value, key, row, where, problems)
             if weight is not None:
                 weights[canonical_profession(_strip_prefix(key))] = weight
+        elif k.startswith("tariffperweek"):   # pounds per place-week, read by advise (docs/tariff.md)
+            from placement_planner.advice.tariff import setting_profession
+            profession = setting_profession(key)
+            if not canonical_profession(profession):
+                _warn(problems, where, row, "key", f"Setting '{key}': '{profession}' is not a profession the "
+                      f"planner knows; write it as e.g. 'tariff_per_week Physiotherapy'.", key)
+            if _positive(value, key, row, where, problems) is not None:
+                extra[str(key)] = str(value)
         else:
             _warn(problems, where, row, "key", f"Setting '{key}' is not one the planner uses; it is kept "
                   f"and written back unchanged.", key)

@@ -179,7 +179,9 @@ def test_reason_only_suspended():
 def test_reason_outside_required_area():
     row = _reason(data_of([site("A")], [cap("A", 5)], [dem("D1", 2, ics="BSOL")]))
     assert row["reason_code"] == "outside_area"
-    assert "BSOL ICS" in row["reason"]
+    assert "BSOL ICB" in row["reason"]
+    full = _reason(data_of([site("A")], [cap("A", 5)], [dem("D1", 2, ics="NHS Devon Integrated Care Board")]))
+    assert "in NHS Devon Integrated Care Board" in full["reason"] and "Board ICS" not in full["reason"]
 
 
 def test_reason_out_of_reach_names_limit_and_nearest():

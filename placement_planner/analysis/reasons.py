@@ -161,7 +161,10 @@ class _Phrases:
         self.hei = col("hei")
         setting, ics, region = col("setting"), col("ics"), col("region")
         self.setting = np.where(setting != "", " in the " + setting + " setting", "")
-        area = (np.where(ics != "", ics + " ICS", "") + np.where((ics != "") & (region != ""), " and ", "")
+        # "NHS Devon Integrated Care Board", never "... Board ICS" (issue 11): only a bare name gets "ICB".
+        ics = np.array([i if not i or i.rstrip().endswith(("ICB", "Integrated Care Board", "ICS", "Integrated Care System"))
+                        else f"{i} ICB" for i in ics], dtype=object)
+        area = (ics + np.where((ics != "") & (region != ""), " and ", "")
                 + np.where(region != "", "the " + region + " region", ""))
         self.area = np.where(area != "", " in " + area, "")
         located = ~(demand["latitude"].isna() | demand["longitude"].isna()).to_numpy()[rows]

@@ -21,7 +21,8 @@ LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
 def column_label(name: str) -> str:
-    special = {"row": "Excel row", "hei": "University (HEI)", "ics": "ICS", "site_id": "Site ID",
+    special = {"row": "Excel row", "hei": "University (HEI)", "ics": "ICB", "icb": "ICB", "pcn": "PCN",
+               "site_id": "Site ID", "used_percent": "Places used (%)", "places_used_percent": "Places used (%)",
                "demand_id": "Demand ID", "max_travel_km": "Max travel (km)",
                "distance_km": "Distance (km)"}
     return special.get(name, name.replace("_", " ").capitalize())

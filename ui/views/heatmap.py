@@ -8,12 +8,13 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox
 
+from placement_planner.ui import colours as C
 from placement_planner.ui.views.chart_panel import ChartPanel
 
 METRICS = {"unmet": "Unmet learners (busiest week)", "ratio": "Shortfall (% of demand not placed)"}
-LEVELS = {"region": "Region", "ics": "ICS", "hub": "Hub"}
+LEVELS = {"region": "Region", "ics": "ICB", "hub": "Hub"}
 ALL = "(all regions)"
-CMAP = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=[(247, 247, 247), (244, 165, 130), (178, 24, 43)])
+CMAP = C.colour_map("shortfall")   # shortfall is orange in every view (ui/colours.py)
 
 
 def short_area(name: str) -> str:
@@ -30,7 +31,7 @@ def gap_matrix(results, sites: pd.DataFrame, level: str, region: str | None, met
             u = u[u[region_col] == region]
         g = u.groupby(["profession", "hub"], as_index=False)[["place_weeks_offered", "place_weeks_used"]].sum()
         g["unused_place_weeks"] = g["place_weeks_offered"] - g["place_weeks_used"]
-        g["value"] = g["unused_place_weeks"] / g["place_weeks_offered"].where(g["place_weeks_offered"] > 0)
+        g["value"] = g["place_weeks_used"] / g["place_weeks_offered"].where(g["place_weeks_offered"] > 0)
         return g.rename(columns={"hub": "area"})
     gaps = results.gaps
     if region:
@@ -65,6 +66,7 @@ class GapHeatmap(ChartPanel):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(CMAP.getLookupTable(nPts=256))
         self.plot.addItem(self.image)
+        self.legend = C.add_colour_bar(self.plot, "shortfall", (0.0, 1.0), METRICS["unmet"])
         self.plot.invertY(True)
         self.plot.setMouseEnabled(False, False)
         self.plot.hideButtons()
@@ -73,7 +75,8 @@ class GapHeatmap(ChartPanel):
         self._labels: list[pg.TextItem] = []
         self.rows: list[str] = []
         self.cols: list[str] = []
-        self.caption.setText("Click a cell to filter the Results tables; double-click a region to see its ICSs.")
+        self.caption.setText("Orange: learners without a placement (darker = more). Click a cell to filter the "
+                             "Results tables; double-click a region to see its ICBs.")
 
     def refresh(self) -> None:
         r = self.project.results
@@ -91,7 +94,16 @@ class GapHeatmap(ChartPanel):
         values = table.to_numpy(dtype=float)
         shown = np.nan_to_num(values, nan=0.0)
         top = float(shown.max()) if shown.size and shown.max() > 0 else 1.0
+        ramp = "use" if level == "hub" else "shortfall"   # hubs: % of places used (blue), else shortfall
+        if level == "hub":
+            top = 1.0
+        self._ramp = ramp
+        self.image.setLookupTable(C.lookup_table(ramp))
         self.image.setImage(shown, levels=(0.0, top))
+        ratio_scale = level == "hub" or metric == "ratio"
+        C.set_colour_bar(self.legend, ramp, (0.0, 100.0 * top if ratio_scale else top),
+                         "Places used" if level == "hub" else METRICS[metric].split(" (")[0],
+                         unit="%" if ratio_scale else "learners")
         self.image.setRect(-0.5, -0.5, len(self.cols), len(self.rows))
         left = self.plot.getAxis("left")
         left.setTicks([list(enumerate(self.rows))])
@@ -104,7 +116,7 @@ class GapHeatmap(ChartPanel):
         numbers = long.drop(columns="value").rename(columns={"area": LEVELS[level].lower()})
         self.set_numbers(numbers.sort_values(numbers.columns[2], ascending=False) if len(numbers) else numbers)
         if level == "hub":
-            self.caption.setText("Hubs: share of offered place-weeks left unused (demand is counted by ICS). "
+            self.caption.setText("Hubs: share of offered place-weeks used, in % (demand is counted by ICB). "
                                  "Click a cell to filter the Results tables.")
         self._ratio = ratio
 
@@ -132,7 +144,8 @@ class GapHeatmap(ChartPanel):
             i, j = cells[k]
             v = values[i, j]
             text = "" if np.isnan(v) else (f"{100 * v:.0f}%" if ratio else f"{v:,.0f}")
-            item.setText(text, color=(255, 255, 255) if strength[i, j] > 0.6 else (20, 20, 20))
+            item.setText(text, color=C.text_on(C.colour_map(getattr(self, "_ramp", "shortfall"))
+                                               .map(float(strength[i, j]), mode="qcolor")))
             item.setPos(j, i)
             item.setVisible(True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from placement_planner.ui.views.heatmap import GapHeatmap
 from placement_planner.ui.views.results_view import ResultsView
-from placement_planner.ui.views.site_map import SiteMap
+from placement_planner.ui.views.map_view import MapView
 from placement_planner.ui.views.timeline import WeeklyTimeline
 from placement_planner.ui.views.utilisation import SiteUtilisation
 
@@ -15,7 +15,7 @@ def add_result_tabs(window) -> None:
     window.heatmap = GapHeatmap(p)
     window.timeline = WeeklyTimeline(p)
     window.utilisation = SiteUtilisation(p)
-    window.site_map = SiteMap(p)
+    window.site_map = MapView(p)   # England, ICB boundaries and sites (issue 11)
     for widget, name in ((window.results, "Results"), (window.heatmap, "Capacity gaps"),
                          (window.timeline, "Weekly timeline"), (window.utilisation, "Site utilisation"),
                          (window.site_map, "Map")):
@@ -34,4 +34,10 @@ def add_result_tabs(window) -> None:
 
     window.heatmap.cell_clicked.connect(heat_cell)
     window.site_map.site_clicked.connect(site)
+
+    def icb(name: str) -> None:
+        window.results.set_filter("ics", name)
+        window.status.showMessage(f"Results filtered to {name}: see the Results tab.", 8000)
+
+    window.site_map.icb_clicked.connect(icb)
     window.utilisation.site_clicked.connect(site)

@@ -9,7 +9,7 @@ from placement_planner.ui.models.frame_model import FrameModel
 from placement_planner.ui.views.frame_table import FrameTable
 from placement_planner.ui.views.summary_panel import SummaryPanel
 
-FACETS = [("profession", "Profession"), ("region", "Region"), ("ics", "ICS"), ("hub", "Hub"),
+FACETS = [("profession", "Profession"), ("region", "Region"), ("ics", "ICB"), ("hub", "Hub"),
           ("hei", "University"), ("site_id", "Site")]
 UNPLACED_COLUMNS = ["demand_id", "hei", "profession", "setting", "start_date", "weeks", "learners_requested",
                     "learners_placed", "learners_unplaced", "reason", "ics", "region"]

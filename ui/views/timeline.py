@@ -7,6 +7,7 @@ import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox
 
+from placement_planner.ui import colours as C
 from placement_planner.ui.views.chart_panel import ChartPanel
 
 EVERYWHERE = "(everywhere)"
@@ -29,14 +30,19 @@ class WeeklyTimeline(ChartPanel):
         self.plot.addLegend(offset=(10, 10))
         self.plot.setLabel("left", "Learners / places per week")
         self.plot.showGrid(x=False, y=True, alpha=0.2)
-        # Created once; refresh() only calls setData.
-        self.shortfall = self.plot.plot(name="Shortfall (not placed)", stepMode="center", fillLevel=0,
-                                        pen=None, brush=pg.mkBrush(214, 39, 40, 90))
-        self.capacity = self.plot.plot(name="Places offered", stepMode="center", pen=pg.mkPen((31, 119, 180), width=2))
+        # Created once; refresh() only calls setData. Demand is filled orange and placed drawn over it
+        # in blue, so the orange left showing is the shortfall; the demand line is drawn above all (issue 11).
+        self.shortfall = self.plot.plot(name="Shortfall: needing a place, not placed", stepMode="center",
+                                        fillLevel=0, pen=None, brush=C.brush(C.SHORTFALL, 255))
+        self.allocated = self.plot.plot(name="Learners placed", stepMode="center", fillLevel=0,
+                                        pen=C.pen(C.PLACED, 2), brush=C.brush(C.PLACED_FILL, 255))
+        self.capacity = self.plot.plot(name="Places offered", stepMode="center", pen=C.pen(C.OFFERED, 2))
         self.demand = self.plot.plot(name="Learners needing a place", stepMode="center",
-                                     pen=pg.mkPen((255, 127, 14), width=2, style=pg.QtCore.Qt.PenStyle.DashLine))
-        self.allocated = self.plot.plot(name="Learners placed", stepMode="center", pen=pg.mkPen((44, 160, 44), width=2))
-        self.caption.setText("Red shading: learners who need a placement that week but have none in this plan.")
+                                     pen=C.pen(C.DEMAND, 2.5, dashed=True))
+        for z, item in enumerate((self.shortfall, self.allocated, self.capacity, self.demand)):
+            item.setZValue(z)
+        self.caption.setText("Orange band: learners who need a placement that week but have none in this plan "
+                             "(between the placed area and the dashed demand line).")
 
     def select(self, profession: str | None = None, area: str | None = None) -> None:
         """Show one profession / area (a heatmap click calls this)."""
@@ -79,7 +85,7 @@ class WeeklyTimeline(ChartPanel):
             weekly = weekly.set_index("week_start").reindex(weeks, fill_value=0).rename_axis("week_start").reset_index()
         x = weekly["week_start"].astype("datetime64[s]").astype(np.int64).to_numpy(dtype=float)
         edges = np.append(x, x[-1] + 7 * 86400) if len(x) else x
-        for curve, col in ((self.shortfall, "unmet_learners"), (self.capacity, "capacity_places"),
+        for curve, col in ((self.shortfall, "demand_learners"), (self.capacity, "capacity_places"),
                            (self.demand, "demand_learners"), (self.allocated, "allocated_learners")):
             curve.setData(edges, weekly[col].to_numpy(dtype=float)) if len(x) else curve.setData([], [])
         self.plot.enableAutoRange()

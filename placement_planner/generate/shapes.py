@@ -71,6 +71,8 @@ def apply_shapes(tables: dict[str, pd.DataFrame], shapes: tuple[str, ...],
                  rng: np.random.Generator) -> dict[str, pd.DataFrame]:
     """The tables with each shape's transform applied (``per-student`` is applied earlier)."""
     tables = dict(tables)
+    if "per-student" in shapes:
+        tables["Locked"] = _locks_in_the_year(tables)
     if "small-universities" in shapes:
         tables["Demand"] = _small_universities(tables["Demand"])
     if "icb-restricted" in shapes:
@@ -80,6 +82,15 @@ def apply_shapes(tables: dict[str, pd.DataFrame], shapes: tuple[str, ...],
     if "per-learner" in shapes:
         tables["Demand"], tables["Locked"] = _per_learner(tables["Demand"], tables["Locked"])
     return tables
+
+
+def _locks_in_the_year(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Agreed allocations only for weeks that have places (a per-student list runs past the year)."""
+    demand = tables["Demand"].set_index("demand_id")
+    locked = tables["Locked"]
+    ends = demand.loc[locked["demand_id"], "start_date"] + pd.to_timedelta(
+        demand.loc[locked["demand_id"], "weeks"] * 7 - 3, unit="D")
+    return locked[(ends <= tables["Capacity"]["end_date"].max()).to_numpy()].reset_index(drop=True)
 
 
 def _small_universities(demand: pd.DataFrame) -> pd.DataFrame:

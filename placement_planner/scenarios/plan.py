@@ -50,7 +50,7 @@ class Outcome:
     plan: Plan
     summary: dict
     moves: pd.DataFrame
-    unmet_by_area: pd.DataFrame            # profession, region, unmet_learners
+    unmet_by_area: pd.DataFrame            # profession, region, ics, unmet_learners
     data: PlanningData | None = field(default=None, repr=False)   # kept when asked for (export)
 
 
@@ -103,30 +103,35 @@ def measure(name: str, data: PlanningData, plan: Plan, previous: pd.DataFrame, b
     moves = moves_table(previous, plan.allocations, scenario=name, week0=data.week0,
                         demand_info=pd.concat([base_demand[["demand_id", "hei", "profession"]],
                                                data.demand[["demand_id", "hei", "profession"]]]))
-    region, _ = demand_area(ctx)
+    region, ics = demand_area(ctx)
     unmet = data.demand["learners"].to_numpy(dtype=np.int64) - np.asarray(ctx.placed, dtype=np.int64)
     area = (pd.DataFrame({"profession": data.demand["profession"].to_numpy(dtype=object), "region": region,
-                          "unmet_learners": np.maximum(unmet, 0)})
-            .groupby(["profession", "region"], sort=True)["unmet_learners"].sum().reset_index())
+                          "ics": ics, "unmet_learners": np.maximum(unmet, 0)})
+            .groupby(["profession", "region", "ics"], sort=True)["unmet_learners"].sum().reset_index())
     return Outcome(name, plan, summary, moves, area, data if keep_data else None)
 
 
-def area_table(outcomes: list[Outcome]) -> pd.DataFrame:
-    """Compare by area: unmet learners by profession x region for each scenario, with the change
-    against the baseline (the first outcome). Areas with no unmet learners in either are left out."""
-    base = outcomes[0].unmet_by_area.set_index(["profession", "region"])["unmet_learners"]
+def area_table(outcomes: list[Outcome], level: str = "region") -> pd.DataFrame:
+    """Compare by area: unmet learners by profession x region (or ics) for each scenario, with the
+    change against the baseline (the first outcome). Areas with no unmet learners in either are
+    left out."""
+    def by(out):
+        return out.unmet_by_area.groupby(["profession", level])["unmet_learners"].sum()
+
+    base = by(outcomes[0])
     frames = []
     for out in outcomes:
-        own = out.unmet_by_area.set_index(["profession", "region"])["unmet_learners"]
+        own = by(out)
         both = pd.concat([own.rename("own"), base.rename("base")], axis=1).fillna(0).astype(np.int64)
         both = both[(both["own"] > 0) | (both["base"] > 0)].sort_index()
         frames.append(pd.DataFrame({
             "scenario": out.name,
             "profession": both.index.get_level_values(0).to_numpy(dtype=object),
-            "region": both.index.get_level_values(1).to_numpy(dtype=object),
+            level: both.index.get_level_values(1).to_numpy(dtype=object),
             "unmet_learners": both["own"].to_numpy(dtype=np.int64),
             "change_vs_baseline": (both["own"] - both["base"]).to_numpy(dtype=np.int64)}))
-    return pd.concat(frames, ignore_index=True)[AREA_COLUMNS] if frames else pd.DataFrame(columns=AREA_COLUMNS)
+    columns = [level if c == "region" else c for c in AREA_COLUMNS]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 
 def compare_table(outcomes: list[Outcome]) -> pd.DataFrame:

@@ -234,7 +234,13 @@ class ScenarioStore(QObject):
         self.busy_changed.emit(False)
         self.outcomes_changed.emit()
         done = len(outcomes) - 1
-        self.message.emit(f"Planned {done} scenario(s)." if done else "Scenario planning was cancelled.")
+        failed = [o for o in outcomes[1:] if o.summary.get("status") in ("infeasible", "error")]
+        if failed:
+            first = failed[0]
+            why = " ".join(first.plan.messages[:2]) or "no plan could be made"
+            self.message.emit(f"Planned {done} scenario(s); '{first.name}' has no plan: {why}")
+        else:
+            self.message.emit(f"Planned {done} scenario(s)." if done else "Scenario planning was cancelled.")
 
     def _failed(self, message: str) -> None:
         self._task = None

@@ -21,7 +21,7 @@ FIGURES = [
     ("weighted_placed", "Weighted placed (tier 1)", 1, "{:,.1f}"),
     ("min_group_fill", "Smallest group fill", 1, "{:.1%}"),
     ("learners_moved", "Learners moved", -1, "{:,.0f}"),
-    ("kept_from_previous", "Kept where they were", 1, "{:,.0f}"),
+    ("kept_from_previous", "Kept where they were", 0, "{:,.0f}"),
     ("preferred_placed", "At a preferred site", 1, "{:,.0f}"),
     ("learner_km", "Learner-km", -1, "{:,.0f}"),
     ("gap", "Gap to the bound", -1, "{:.2%}"),
@@ -79,12 +79,15 @@ class ComparisonView(QWidget):
             return
         base = outcomes[0].summary
         for c, out in enumerate(outcomes):
+            no_plan = out.summary.get("status") in ("infeasible", "error")
             for r, (key, _, sense, fmt) in enumerate(FIGURES):
                 value = out.summary.get(key)
-                text = _fmt(fmt, value)
+                text = _fmt(fmt, value) if not no_plan or key in ("status", "learners_requested") else "no plan"
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if c and isinstance(value, (int, float)) and isinstance(base.get(key), (int, float)):
+                if no_plan:
+                    item.setToolTip("\n".join(out.plan.messages[:6]) or "No plan could be made.")
+                elif c and isinstance(value, (int, float)) and isinstance(base.get(key), (int, float)):
                     delta = float(value) - float(base[key])
                     if abs(delta) > 1e-9:
                         item.setText(f"{text}  ({'+' if delta > 0 else '−'}{_fmt(fmt, abs(delta))})")
@@ -105,15 +108,21 @@ class DifferenceHeatmap(QWidget):
         self.store = store
         self.choice = QComboBox()
         self.choice.setAccessibleName("Scenario shown in the heatmap")
+        self.level = QComboBox()
+        self.level.addItem("by region", "region")
+        self.level.addItem("by ICB", "ics")
+        self.level.setAccessibleName("Areas across the heatmap")
         self.table = _table()
         self.table.setAccessibleName("Difference in unmet learners")
         top = QHBoxLayout()
         top.addWidget(QLabel("Unmet learners, scenario minus baseline:"))
         top.addWidget(self.choice, 1)
+        top.addWidget(self.level)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         self.choice.currentIndexChanged.connect(lambda _: self.draw())
+        self.level.currentIndexChanged.connect(lambda _: self.draw())
         store.outcomes_changed.connect(self.refresh)
         self.refresh()
 
@@ -129,9 +138,10 @@ class DifferenceHeatmap(QWidget):
 
     def matrix(self, name: str) -> pd.DataFrame:
         s = self.store
-        table = area_table([s.baseline, s.outcomes[name]])
+        level = self.level.currentData() or "region"
+        table = area_table([s.baseline, s.outcomes[name]], level)
         table = table[table["scenario"] == name]
-        return table.pivot_table(index="profession", columns="region", values="change_vs_baseline",
+        return table.pivot_table(index="profession", columns=level, values="change_vs_baseline",
                                  aggfunc="sum", fill_value=0)
 
     def draw(self) -> None:
@@ -146,7 +156,8 @@ class DifferenceHeatmap(QWidget):
         t.setRowCount(len(m.index))
         t.setColumnCount(len(m.columns))
         t.setVerticalHeaderLabels(list(m.index))
-        t.setHorizontalHeaderLabels([str(c) for c in m.columns])
+        t.setHorizontalHeaderLabels([str(c).removeprefix("NHS ").removesuffix(" Integrated Care Board")
+                                     for c in m.columns])
         top = max(1, int(m.abs().to_numpy().max()) if m.size else 1)
         for r, prof in enumerate(m.index):
             for c, region in enumerate(m.columns):

@@ -157,7 +157,7 @@ def test_every_unplaced_row_gets_a_fix_that_places_what_it_promised(bottleneck):
         assert after.learners - advice.baseline.learners >= fix.learners
     # The Dietetics group can only be helped by new places; the fix names the nearest site.
     diet = advice.fixes["T1"]
-    assert diet.kind in ("add_places", "") and ("Alpha Hospital" in diet.words or diet.learners == 0)
+    assert diet.kind == "add_places" and "Alpha Hospital" in diet.words and diet.learners == 1
 
 
 def test_tariff_arithmetic(tmp_path):
@@ -229,3 +229,25 @@ def test_tariff_settings_are_read_without_a_warning_and_bad_ones_are_reported(tm
     sheets = bottleneck_sheets([["tariff_per_week Physiotherapy", 120]])
     data = load_workbooks([write_xlsx(tmp_path / "ok.xlsx", sheets)]).data
     assert Tariffs(data.settings.extra).weekly("Physiotherapy") == 120
+
+
+def test_recommendations_and_fixes_as_scenario_rows_give_what_was_measured(bottleneck):
+    """'Add as scenario' through the scenarios engine: the recommended row gives its verified
+    gain; a travel or places fix places at least what it promised."""
+    from placement_planner.advice.scenario_rows import expressible, fix_change, recommendation_change
+    from placement_planner.scenarios.apply import apply_changes
+
+    _, data = bottleneck
+    advice = advise(data, places=2, top=3, smoothing=False)
+    for rec in advice.recommendations:
+        applied = apply_changes(data, [recommendation_change(rec.__dict__ | {
+            "start_date": data.week_date(rec.start_week), "end_date": data.week_date(rec.end_week)}, "s")])
+        after = solve_tier1(applied.data)
+        assert after.weighted - advice.baseline.weighted == pytest.approx(rec.extra_weighted_placed)
+    tried = 0
+    for fix in advice.fixes.values():
+        if expressible(fix) and fix.kind != "shift_start":
+            after = solve_tier1(apply_changes(data, [fix_change(fix, "s")]).data)
+            assert after.learners - advice.baseline.learners >= fix.learners
+            tried += 1
+    assert tried >= 1

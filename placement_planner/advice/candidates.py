@@ -115,43 +115,55 @@ def from_unplaced(ctx: Context, places: int, per_row: int = 2) -> list[Candidate
     return out
 
 
-def no_eligible_site(ctx: Context, places: int) -> list[Candidate]:
-    """Groups that no pool can take at all: a new block at the nearest open site in their reach
-    and area, preferring a provider that already offers the profession somewhere."""
+def nearest_open_site(ctx: Context, rows: np.ndarray) -> dict[int, tuple[int, float]]:
+    """For rows with coordinates: the nearest open site within their travel limit and area
+    (ics / region), preferring a provider that already offers places of some profession
+    planned here. {row: (site position, km)}; rows with no such site are left out."""
     data = ctx.data
     demand, sites = data.demand, data.sites
+    lat = demand["latitude"].to_numpy(dtype=float)
+    lon = demand["longitude"].to_numpy(dtype=float)
+    rows = np.asarray(rows, dtype=np.int64)
+    rows = rows[~(np.isnan(lat[rows]) | np.isnan(lon[rows]))]
+    if not len(rows):
+        return {}
+    i, site, km = sites_within(ctx, lat, lon, data.travel_limit_km(), rows)
+    s_ics, s_reg = keys(sites["ics"]), keys(sites["region"])
+    d_ics, d_reg = keys(demand["ics"]), keys(demand["region"])
+    ok = (ctx.site_quality[site] != "suspended") & ((d_ics[i] == "") | (d_ics[i] == s_ics[site])) \
+        & ((d_reg[i] == "") | (d_reg[i] == s_reg[site]))
+    i, site, km = i[ok], site[ok], km[ok]
+    providers = set(keys(sites["provider"].iloc[ctx.pools["site_pos"].to_numpy()]))
+    offers = np.array([p in providers for p in keys(sites["provider"])], dtype=bool)
+    out = {}
+    for r in np.unique(i):
+        mine = np.flatnonzero(i == r)
+        best = mine[np.lexsort((km[mine], ~offers[site[mine]]))[0]]
+        out[int(r)] = (int(site[best]), float(km[best]))
+    return out
+
+
+def no_eligible_site(ctx: Context, places: int) -> list[Candidate]:
+    """Groups that no pool can take at all: a new block at the nearest open site in their reach
+    and area, preferring a provider that already offers the profession."""
+    demand, sites = ctx.data.demand, ctx.data.sites
     left = demand["learners"].to_numpy(dtype=np.int64) - ctx.placed
     rows = np.flatnonzero(left > 0)
     if not len(rows):
         return []
     pairs = eligible_pairs(ctx, rows)
     none = rows[np.bincount(np.searchsorted(rows, pairs.d), minlength=len(rows)) == 0]
-    lat = demand["latitude"].to_numpy(dtype=float)
-    lon = demand["longitude"].to_numpy(dtype=float)
-    none = none[~(np.isnan(lat[none]) | np.isnan(lon[none]))]
-    if not len(none):
-        return []
-    i, site, km = sites_within(ctx, lat, lon, data.travel_limit_km(), none)
-    open_ = ctx.site_quality[site] != "suspended"
-    s_ics, s_reg = keys(sites["ics"]), keys(sites["region"])
-    d_ics, d_reg = keys(demand["ics"]), keys(demand["region"])
-    ok = open_ & ((d_ics[i] == "") | (d_ics[i] == s_ics[site])) & ((d_reg[i] == "") | (d_reg[i] == s_reg[site]))
-    i, site, km = i[ok], site[ok], km[ok]
-    providers = set(keys(sites["provider"].iloc[ctx.pools["site_pos"].to_numpy()]))
-    offers = np.array([p in providers for p in keys(sites["provider"])], dtype=bool)
     best: dict[tuple, list] = {}
-    for r in np.unique(i):
-        mine = np.flatnonzero(i == r)
-        rank = np.lexsort((km[mine], ~offers[site[mine]]))
-        s = int(site[mine][rank[0]])
+    for r, (s, _km) in nearest_open_site(ctx, none).items():
         setting = str(demand["setting"].iat[r] or "")
-        key = (s, setting)
         first = int(demand["start_week"].iat[r])
         last = first + int(demand["weeks"].iat[r]) - 1
-        entry = best.setdefault(key, [first, last, 0, 0.0])
+        entry = best.setdefault((s, setting), [first, last, 0, 0.0])
         entry[0], entry[1] = min(entry[0], first), max(entry[1], last)
         entry[2] += int(left[r])
         entry[3] += float(ctx.weights[r] * left[r])
+    if not best:
+        return []
     profession = str(demand["profession"].iat[int(none[0])])
     out = []
     for (s, setting), (first, last, learners, weighted) in best.items():

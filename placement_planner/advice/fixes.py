@@ -74,10 +74,12 @@ def part_fixes(part: PlanningData, base: Measured, time_limit_s: float | None = 
         if not best:
             out.append(Fix(did, "", NO_FIX, 0, {}))
             continue
-        words = trials[best][1][r]
+        words, change = trials[best][1][r], dict(trials[best][2].get(r, {}))
         if best == SHIFT:
-            words = _shift_words(part, plans[best], r)
-        out.append(Fix(did, best, words, min(best_n, int(left[r])), trials[best][2].get(r, {})))
+            words, shift = _shift_words(part, plans[best], r)
+            if shift:
+                change["value"] = shift
+        out.append(Fix(did, best, words, min(best_n, int(left[r])), change))
     return out
 
 
@@ -90,17 +92,19 @@ def _shift(part: PlanningData, rows: np.ndarray):
     return trial, words, changes
 
 
-def _shift_words(part: PlanningData, allocations: pd.DataFrame, r: int) -> str:
+def _shift_words(part: PlanningData, allocations: pd.DataFrame, r: int) -> tuple[str, int]:
+    """The start the re-solved plan chose for most of the row's moved learners, in words, and
+    the shift in weeks (0 when it kept the nominal start)."""
     demand = part.demand
     mine = allocations[allocations["demand_id"].astype(str) == str(demand["demand_id"].iat[r])]
     nominal = int(demand["start_week"].iat[r])
     moved = mine[mine["start_week"].astype(int) != nominal]
     if not len(moved):
-        return "move the start within 4 weeks"
+        return "move the start within 4 weeks", 0
     week = int(moved.groupby("start_week")["learners"].sum().idxmax())
     shift = week - nominal
     when = f"{abs(shift)} week{'s' if abs(shift) != 1 else ''} {'later' if shift > 0 else 'earlier'}"
-    return f"start {when}, on {_uk(_monday(part, week))}"
+    return f"start {when}, on {_uk(_monday(part, week))}", shift
 
 
 def _any_setting(part: PlanningData, rows: np.ndarray):
@@ -171,6 +175,21 @@ def _add_places(part: PlanningData, ctx: Context, rows: np.ndarray, left: np.nda
                          f"{_uk(_monday(part, first))} to {_uk(_monday(part, last))}")
         changes[int(r)] = {"change": "add_places", "site_id": site, "profession": prof, "setting": setting,
                            "from_date": _monday(part, first), "to_date": _monday(part, last), "value": n}
+    # Rows no pool can take: a new block at the nearest open site in reach (candidates.py).
+    from placement_planner.advice.candidates import nearest_open_site
+    without = np.setdiff1d(rows, pairs.d)
+    for r, (s, _km) in nearest_open_site(ctx, without).items():
+        site = str(part.sites["site_id"].iat[s])
+        prof, setting = str(demand["profession"].iat[r]), str(demand["setting"].iat[r] or "")
+        first = int(demand["start_week"].iat[r])
+        last = first + int(demand["weeks"].iat[r]) - 1
+        n = int(left[r])
+        added.append(capacity_row(part, site, prof, setting, first, last, n))
+        kind = f"{prof} {setting}".strip()
+        words[r] = (f"add {n} {kind} place{'s' if n != 1 else ''} at {names.get(site, '') or site} ({site}), "
+                    f"{_uk(_monday(part, first))} to {_uk(_monday(part, last))} (no site offers it in reach)")
+        changes[r] = {"change": "add_places", "site_id": site, "profession": prof, "setting": setting,
+                      "from_date": _monday(part, first), "to_date": _monday(part, last), "value": n}
     return with_capacity(part, added), words, changes
 
 

@@ -59,3 +59,8 @@ def test_advice_panel_runs_and_adds_a_scenario(qtbot, tmp_path):
     top = panel.advice.recommendations[0]
     assert change.change == "add_places" and change.site_id == top.site_id
     assert change.value == top.places and change.profession == top.profession
+    fixes = [f for f in panel.advice.fixes.values() if f.kind in ("add_places", "travel_limit")]
+    assert fixes
+    name = panel.try_fix(fixes[0])
+    (change,) = store.scenarios[name]
+    assert change.change == fixes[0].kind

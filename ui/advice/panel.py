@@ -10,6 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QTableView,
                                QVBoxLayout, QWidget)
 
+from placement_planner.advice.scenario_rows import SCENARIO_KINDS, expressible, fix_change, recommendation_change
 from placement_planner.ui.models.frame_model import FrameModel
 from placement_planner.ui.workers import BackgroundTask
 
@@ -35,10 +36,13 @@ class AdvicePanel(QWidget):
         self.add_button = QPushButton("Add as &scenario")
         self.add_button.setEnabled(False)
         self.add_button.clicked.connect(self.add_selected_as_scenario)
+        self.fix_button = QPushButton("&Try fix as scenario")
+        self.fix_button.setEnabled(False)
+        self.fix_button.clicked.connect(self.try_selected_fix)
         self.status = QLabel("Load a workbook, then Advise: each gain is re-solved, never estimated.")
         bar = QHBoxLayout()
         for w in (QLabel("Places per week, at most:"), self.places, QLabel("Top:"), self.top,
-                  self.run_button, self.add_button):
+                  self.run_button, self.add_button, self.fix_button):
             bar.addWidget(w)
         bar.addStretch(1)
 
@@ -52,6 +56,8 @@ class AdvicePanel(QWidget):
         self.fix_table = QTableView()
         self.fix_table.setModel(self.fix_model)
         self.fix_table.setAccessibleName("A fix for every unplaced group")
+        self.fix_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.fix_table.selectionModel().selectionChanged.connect(self._fix_selection)
         self.plot = pg.PlotWidget()
         self.plot.setLabel("left", "learners gained per £1,000")
         self.plot.setLabel("bottom", "recommendation (rank)")
@@ -124,15 +130,38 @@ class AdvicePanel(QWidget):
 
     def add_as_scenario(self, rank: int) -> str:
         """Append an add_places change for recommendation ``rank`` as a new scenario."""
-        from placement_planner.scenarios.changes import Change
-
         rec = self.frame[self.frame["rank"] == rank].iloc[0]
         name = self.store.add_scenario(self.store.new_name("Advice"))
-        self.store.add_change(name, Change(
-            scenario=name, change="add_places", site_id=str(rec["site_id"]), profession=str(rec["profession"]),
-            setting=str(rec["setting"] or ""), from_date=pd.Timestamp(rec["start_date"]).date(),
-            to_date=pd.Timestamp(rec["end_date"]).date(), value=float(rec["places"])))
+        self.store.add_change(name, recommendation_change(rec, name))
         self.message.emit(f"Scenario '{name}': {int(rec['places'])} {rec['profession']} places at {rec['site_id']}.")
+        return name
+
+    def _selected_fix(self):
+        rows = self.fix_table.selectionModel().selectedRows()
+        if not rows or self.advice is None:
+            return None
+        frame = self.fix_model.frame
+        demand_id = str(frame["demand_id"].iat[int(self.fix_model.order[rows[0].row()])])
+        return self.advice.fixes.get(demand_id)
+
+    def _fix_selection(self, *_):
+        fix = self._selected_fix()
+        ok = self.store is not None and fix is not None and expressible(fix)
+        self.fix_button.setEnabled(ok)
+        if fix is not None and fix.kind and fix.kind not in SCENARIO_KINDS:
+            self.status.setText("'Accept any setting' has no scenario change; edit the group's setting instead.")
+
+    def try_selected_fix(self) -> str | None:
+        fix = self._selected_fix()
+        return self.try_fix(fix) if fix is not None else None
+
+    def try_fix(self, fix) -> str | None:
+        """Append the fix of one unplaced group as a new scenario."""
+        if self.store is None or not expressible(fix):
+            return None
+        name = self.store.add_scenario(self.store.new_name(f"Fix {fix.demand_id}"))
+        self.store.add_change(name, fix_change(fix, name))
+        self.message.emit(f"Scenario '{name}': {fix.words}.")
         return name
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt)
@@ -140,3 +169,4 @@ class AdvicePanel(QWidget):
             self.task.cancel()
             self.task.wait()
         super().closeEvent(event)
+

@@ -64,3 +64,19 @@ def test_advice_panel_runs_and_adds_a_scenario(qtbot, tmp_path):
     name = panel.try_fix(fixes[0])
     (change,) = store.scenarios[name]
     assert change.change == fixes[0].kind
+
+
+def test_advice_tab_in_the_window_marks_recommended_sites_on_the_map(qtbot, window, tmp_path):
+    from tests.ui.conftest import open_and_wait
+
+    path = write_xlsx(tmp_path / "b.xlsx", bottleneck_sheets())
+    open_and_wait(qtbot, window, [path])
+    panel = window.advice_panel
+    assert window.tabs.indexOf(panel) >= 0
+    panel.places.setValue(2)
+    panel.run()
+    with qtbot.waitSignal(panel.task.stopped, timeout=120000):
+        pass
+    marked = {str(t).split(" at ")[1].split(",")[0] for t in window.advice_marks.item.data["data"]}
+    assert marked and marked <= {"Alpha Hospital", "Beta Clinic"}
+    assert len(window.advice_marks.labels) == len(panel.advice.recommendations)

@@ -21,6 +21,7 @@ FIX_SHOWN = ["demand_id", "hei", "profession", "learners_unplaced", "reason", "f
 
 class AdvicePanel(QWidget):
     message = Signal(str)
+    advised = Signal(object, object)     # the Advice frame, the sites table (for the map)
 
     def __init__(self, project, scenario_store=None, parent=None) -> None:
         super().__init__(parent)
@@ -113,6 +114,7 @@ class AdvicePanel(QWidget):
         per_k = (self.frame["extra_learners_placed"].to_numpy(dtype=float)
                  / np.maximum(self.frame["cost"].to_numpy(dtype=float), 1e-9) * 1000.0) if n else np.zeros(0)
         self.bars.setOpts(x=np.arange(1, n + 1), height=per_k, width=0.6)
+        self.advised.emit(self.frame, self.data.sites)
         proven = "proven" if self.advice.proven else "NOT all proven (see the proven column)"
         self.status.setText(f"{n} recommendation(s), {self.advice.tried} re-solved, {proven}; "
                             f"{len(self.advice.fixes)} unplaced group(s) with a fix.")

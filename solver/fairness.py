@@ -34,6 +34,10 @@ from placement_planner.solver.progress import Progress
 # fractions p/q with q the learners requested; 1e-7 separates any two of them with
 # q up to about 3,000 for the first rounds).
 TOLERANCE = 1e-9
+# Share of the part's remaining time the leximin rounds may use (the tiers after it need
+# the rest), and the least time a round gets.
+TIME_SHARE = 0.5
+MIN_ROUND_S = 0.5
 
 
 @dataclass
@@ -64,26 +68,57 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
     hp.add_rows(np.concatenate([m.fair, np.arange(n_f)]),
                 np.concatenate([np.arange(hp.n_x), phi]),
                 np.concatenate([np.ones(hp.n_x), -req]), np.zeros(n_f), np.zeros(n_f))
+    s_prev = 0.0
+    now = time.perf_counter()
+    fair_deadline = min(deadline, now + TIME_SHARE * max(0.0, deadline - now))
     for k in range(1, n_f + 1):
         sorted_fill = np.sort(fills(hp, hp.values))
         if np.all(sorted_fill[k - 1:] >= 1.0 - 1e-12):
             break                                   # the rest are full: S_j is at its maximum
-        if time.perf_counter() >= deadline or (progress is not None and progress.cancelled):
+        now = time.perf_counter()
+        if now >= deadline or (progress is not None and progress.cancelled):
             out.proven, out.stopped = False, hp.why_stopped(progress)
             break
+        # each round may use its share of the leximin time; one that is not proven by then
+        # keeps its incumbent's S_k (the tier is then reported as not proven) and the
+        # rounds and tiers after it still run
+        left = int(np.count_nonzero(sorted_fill[k - 1:] < 1.0 - 1e-12))
+        round_deadline = min(deadline, now + max(MIN_ROUND_S, (fair_deadline - now) / left))
         cost, fix = _round(hp, k, phi)
-        r = hp.solve(cost, True, deadline=deadline, integral=False, progress=progress)
+        r = hp.solve(cost, True, deadline=round_deadline, snap=_fraction_snap(s_prev, req),
+                     progress=progress)
         out.rounds = k
-        if r.stopped or not r.proven:
+        if r.stopped not in ("", "time_limit"):         # cancelled, or solver trouble
             out.proven, out.stopped = False, r.stopped
             break
-        # keep S_k at its optimum in every later round and tier (only the incumbent's exact
-        # S_k is fixed, never more than it proves)
+        if not r.proven:
+            out.proven = False
+            if time.perf_counter() >= deadline:
+                out.stopped = "time_limit"
+                break
+        # keep S_k at the incumbent's value in every later round and tier (proven optimal
+        # when the round is; never more than the incumbent reaches)
         exact = float(np.sort(fills(hp, hp.values))[:k].sum())
         hp.set_row_bounds(fix, exact - TOLERANCE * max(1.0, abs(exact)), np.inf)
+        s_prev = exact
     final = fills(hp, hp.values)
     out.unplaceable = m.fair_ids[np.flatnonzero(final <= 1e-12)]
     return out
+
+
+def _fraction_snap(s_prev: float, req: np.ndarray):
+    """S_k - S_(k-1) is the k-th smallest fill rate, a fraction p/q with q the learners
+    requested by one of the groups: a bound on S_k snaps down to the largest such value.
+    That is what lets a round be proven without closing the MIP gap to 1e-9."""
+    qs = np.unique(req[req > 0])
+
+    def snap(bound: float) -> float:
+        room = min(1.0, bound - s_prev)
+        if room < 0:
+            return bound
+        best = float(np.max(np.floor(room * qs + 1e-6) / qs))
+        return s_prev + min(best, room + 1e-6)   # never above the bound it snaps
+    return snap
 
 
 def _round(hp: HighsPart, k: int, phi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 import highspy
 import numpy as np
@@ -26,6 +27,7 @@ _STATUS = highspy.HighsModelStatus
 # A part with fewer options starts its LP with all of them (no column generation).
 ALL_COLUMNS_BELOW = 20000
 FIRST_PER_GROUP = 24
+PRESOLVE_MAX_COLUMNS = 5000
 
 
 @dataclass
@@ -154,11 +156,12 @@ class HighsPart:
         keep = np.zeros(self.n_cols, dtype=bool)
         keep[cols] = True
         status, _ = self._restricted_mip(np.zeros(self.n_cols), highspy.ObjSense.kMaximize,
-                                         keep, deadline, None, True)
+                                         keep, deadline, None, whole(True))
         self._activate(cols)
         return status != "infeasible"
 
-    def solve(self, cost: np.ndarray, maximise: bool, *, deadline: float, integral: bool,
+    def solve(self, cost: np.ndarray, maximise: bool, *, deadline: float,
+              snap: Callable[[float], float] | None = None,
               progress: Progress | None = None, phase: str = "") -> Result:
         """Optimise ``cost`` (one entry per column): LP bound, then the restricted MIP."""
         cost = np.asarray(cost, float)
@@ -206,18 +209,18 @@ class HighsPart:
         bound = float(cost @ lp_x)
         if progress is not None:
             progress.report(best=value, bound=bound)
-        if integral:   # a whole-number objective is optimal within one unit of the bound
-            bound = np.floor(bound + 1e-6) if maximise else np.ceil(bound - 1e-6)
-        if self._close(value, bound, maximise, integral):
+        if snap is not None:   # the best value a plan can reach at or below the bound
+            bound = snap(bound)
+        if self._close(value, bound, maximise, snap is not None):
             return Result(value, bound, True, self.values.copy())
         on_integer = self.integer & (np.abs(lp_x - np.round(lp_x)) > 1e-7)
         if not on_integer.any() and self._rows_hold(lp_x):   # the LP vertex is whole already
             self.values = np.where(self.integer, np.round(lp_x), lp_x)
             return Result(float(cost @ self.values), bound, True, self.values.copy())
         used = (lp_x > 1e-9) | (self.values > 1e-9) | ~self.integer
-        stopped, optimal = self._restricted_mip(cost, sense, used, deadline, progress, integral)
+        stopped, optimal = self._restricted_mip(cost, sense, used, deadline, progress, snap)
         value = float(cost @ self.values)
-        if self._close(value, bound, maximise, integral):
+        if self._close(value, bound, maximise, snap is not None):
             return Result(value, bound, True, self.values.copy())
         if stopped:
             return Result(value, bound, False, self.values.copy(), stopped)
@@ -226,9 +229,9 @@ class HighsPart:
         # solved to optimality, is optimal for the whole part.
         gap = abs(bound - value)
         wider = used | (np.abs(rc) <= gap * (1 + 1e-9) + 1e-9)
-        stopped, optimal = self._restricted_mip(cost, sense, wider, deadline, progress, integral)
+        stopped, optimal = self._restricted_mip(cost, sense, wider, deadline, progress, snap)
         value = float(cost @ self.values)
-        proven = optimal or self._close(value, bound, maximise, integral)
+        proven = optimal or self._close(value, bound, maximise, snap is not None)
         return Result(value, value if proven else bound, proven, self.values.copy(), stopped)
 
     def lagrangian_bound(self, cost: np.ndarray, y: np.ndarray, maximise: bool) -> float:
@@ -253,17 +256,18 @@ class HighsPart:
         return sign * min(bounds)
 
     def _restricted_mip(self, cost, sense, keep, deadline, progress,
-                        integral: bool) -> tuple[str, bool]:
+                        snap: Callable[[float], float] | None) -> tuple[str, bool]:
         """MIP over the ``keep`` columns (the others held at 0), from the incumbent."""
         cols = np.flatnonzero(keep)
         a = self.matrix()[:, cols]
         m = _new_highs(self.threads)
         m.setOptionValue("mip_rel_gap", 1e-7)
-        # presolve helps small MIPs; on big models it ignores the time limit
-        m.setOptionValue("presolve", "off" if len(cols) > 50000 else "on")
-        # a whole-number objective (whole costs) is optimal within one unit; any other
-        # (fill rates, kilometres) must close to the tolerance _close uses
-        m.setOptionValue("mip_abs_gap", 0.999 if integral else 1e-9)
+        # presolve helps small MIPs; on bigger ones it ran far past the time limit (a
+        # 28,000-column leximin round: 80 s over), and no callback can stop it
+        m.setOptionValue("presolve", "off" if len(cols) > PRESOLVE_MAX_COLUMNS else "on")
+        # the search stops once the bound, snapped to the values a plan can reach, meets
+        # the incumbent (the callback); kilometres must close to a tiny gap
+        m.setOptionValue("mip_abs_gap", 1e-9)
         m.setOptionValue("time_limit", max(0.05, deadline - time.perf_counter()))
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = len(cols), self.n_rows
@@ -282,7 +286,11 @@ class HighsPart:
         sol.col_value = list(self.values[cols])
         sol.value_valid = True
         m.setSolution(sol)
-        m.cbMipInterrupt += _interrupt_when(progress, deadline)
+        maximise = sense == highspy.ObjSense.kMaximize
+        closed = [False]
+        m.cbMipInterrupt += _interrupt_when(progress, deadline, snap, maximise, closed)
+        m.cbSimplexInterrupt += _interrupt_when(progress, deadline, None, maximise, closed,
+                                                lp=True)
         m.run()
         if m.getInfo().primal_solution_status == 2:
             x = np.asarray(m.getSolution().col_value, dtype=float)
@@ -290,7 +298,7 @@ class HighsPart:
             values[cols] = np.where(self.integer[cols], np.round(x), x)
             self.values = values
         status = m.getModelStatus()
-        if status == _STATUS.kOptimal:
+        if status == _STATUS.kOptimal or closed[0]:
             return "", True
         return self.lp_trouble(status, progress, deadline), False
 
@@ -331,6 +339,28 @@ class HighsPart:
         return "error"
 
 
+def whole(maximise: bool) -> Callable[[float], float]:
+    """Snap for an objective whose every value is a whole number."""
+    return (lambda b: float(np.floor(b + 1e-6))) if maximise else (lambda b: float(np.ceil(b - 1e-6)))
+
+
+def multiples_snap(costs: np.ndarray, maximise: bool) -> Callable[[float], float] | None:
+    """Snap for sum cost*x with x whole: every value is a multiple of the costs' common
+    step g (costs with 1-1000 in the denominator, e.g. priorities 1.5 and 2); None when
+    there is no such step, so the bound is then never rounded."""
+    c = np.unique(np.abs(costs[costs != 0]))
+    if not len(c):
+        return None
+    for den in range(1, 1001):
+        scaled = c * den
+        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1.0, scaled)):
+            g = float(np.gcd.reduce(np.round(scaled).astype(np.int64))) / den
+            if maximise:
+                return lambda b: float(np.floor(b / g + 1e-7) * g)
+            return lambda b: float(np.ceil(b / g - 1e-7) * g)
+    return None
+
+
 def _first_columns(model: PartModel) -> np.ndarray:
     """The LP starts from each group's nearest options (and preferred / previous ones);
     pricing brings in the rest only where the duals ask for them."""
@@ -346,15 +376,26 @@ def _first_columns(model: PartModel) -> np.ndarray:
     return np.unique(np.concatenate([first, extra]))
 
 
-def _interrupt_when(progress: Progress | None, deadline: float):
+def _interrupt_when(progress: Progress | None, deadline: float, snap, maximise: bool,
+                    closed: list, lp: bool = False):
     last = [0.0]
 
     def callback(e) -> None:
         now = time.perf_counter()
+        if lp:      # inside the MIP's LP solves: only the deadline and cancel matter
+            if now > deadline or (progress is not None and progress.cancelled):
+                e.interrupt()
+            return
+        out = e.data_out
+        primal, dual = float(out.mip_primal_bound), float(out.mip_dual_bound)
+        if snap is not None and np.isfinite(primal) and np.isfinite(dual):
+            if (snap(dual) - primal if maximise else primal - snap(dual)) <= 1e-9 * max(1.0, abs(primal)):
+                closed[0] = True
+                e.interrupt()
+                return
         if progress is not None and now - last[0] > 0.5:
             last[0] = now
-            out = e.data_out
-            progress.report(best=float(out.mip_primal_bound), bound=float(out.mip_dual_bound))
+            progress.report(best=primal, bound=dual)
         if (progress is not None and progress.cancelled) or now > deadline:
             e.interrupt()
     return callback

@@ -55,7 +55,7 @@ def solve_part(model: PartModel, tiers: tuple[Tier, ...], deadline: float,
             res.proven &= fair.proven
             res.stopped = _note(res, tier, fair.stopped)
         else:
-            cost, maximise, integral = OBJECTIVES[tier](hp)
+            cost, maximise, snap = OBJECTIVES[tier](hp)
             if not np.any(cost):
                 continue
             if tier is Tier.PLACED and hp.n_x >= PDLP_MIN_COLUMNS:
@@ -63,7 +63,7 @@ def solve_part(model: PartModel, tiers: tuple[Tier, ...], deadline: float,
             else:
                 r = None
             if r is None:
-                r = hp.solve(cost, maximise, deadline=deadline, integral=integral,
+                r = hp.solve(cost, maximise, deadline=deadline, snap=snap,
                              progress=progress)
             res.proven &= r.proven
             res.stopped = _note(res, tier, r.stopped)

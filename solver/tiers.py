@@ -5,16 +5,16 @@ from __future__ import annotations
 import numpy as np
 
 from placement_planner.domain import Tier
-from placement_planner.solver.highs_part import HighsPart
+from placement_planner.solver.highs_part import HighsPart, multiples_snap, whole
 
 
-def placed_objective(hp: HighsPart) -> tuple[np.ndarray, bool, bool]:
+def placed_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
     """1. Weighted learners placed (maximised)."""
     w = hp.model.weight
-    return _pad(hp, w), True, bool(np.all(w == np.round(w)))
+    return _pad(hp, w), True, multiples_snap(w, True)
 
 
-def keep_previous_objective(hp: HighsPart) -> tuple[np.ndarray, bool, bool]:
+def keep_previous_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
     """3. Learners kept at the same (demand, site, pool, start week) as the previous plan.
 
     kept[v] <= x[v] and kept[v] <= previous[v]; the columns are added on first use.
@@ -30,17 +30,17 @@ def keep_previous_objective(hp: HighsPart) -> tuple[np.ndarray, bool, bool]:
         hp.values[hp.kept_cols] = np.minimum(hp.values[at], prev[at])
     cost = np.zeros(hp.n_cols)
     cost[hp.kept_cols] = 1.0
-    return cost, True, True
+    return cost, True, whole(True)
 
 
-def preferred_objective(hp: HighsPart) -> tuple[np.ndarray, bool, bool]:
+def preferred_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
     """4. Learners placed at one of their preferred sites (maximised)."""
-    return _pad(hp, hp.model.preferred.astype(float)), True, True
+    return _pad(hp, hp.model.preferred.astype(float)), True, whole(True)
 
 
-def travel_objective(hp: HighsPart) -> tuple[np.ndarray, bool, bool]:
+def travel_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
     """5. Learner-kilometres (minimised)."""
-    return _pad(hp, hp.model.km), False, False
+    return _pad(hp, hp.model.km), False, None
 
 
 OBJECTIVES = {Tier.PLACED: placed_objective, Tier.KEEP_PREVIOUS: keep_previous_objective,

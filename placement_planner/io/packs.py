@@ -349,18 +349,23 @@ def _made_from(source: str) -> list[tuple[str, object]]:
 
 
 def _calendar(w: TableWriter, alloc: pd.DataFrame, keys: list[str]) -> None:
-    """Rows = ``keys`` groups, columns = weeks dd/mm/yyyy, cells = learners on placement that week."""
-    weeks = alloc["weeks"].to_numpy(dtype=np.int64)
-    rows = alloc.loc[alloc.index.repeat(weeks), keys + ["start_date", "learners"]]
-    offset = np.concatenate([np.arange(n) for n in weeks]) if len(weeks) else np.zeros(0, dtype=np.int64)
-    rows = rows.assign(week=rows["start_date"] + pd.to_timedelta(7 * offset, unit="D"))
-    if len(rows):
-        grid = (rows.groupby(keys + ["week"], sort=True, dropna=False)["learners"].sum()
-                .unstack("week").sort_index(axis=1))
-        all_weeks = pd.date_range(grid.columns.min(), grid.columns.max(), freq="7D")
-        grid = grid.reindex(columns=all_weeks)
-        grid.columns = [d.strftime("%d/%m/%Y") for d in grid.columns]
-        grid = grid.reset_index()
+    """Rows = ``keys`` groups, columns = weeks dd/mm/yyyy, cells = learners on placement that week
+    (blank when none). Filled with numpy: this runs once per pack, thousands of times nationally."""
+    if len(alloc):
+        days = alloc["start_date"].to_numpy("datetime64[D]").astype(np.int64)
+        monday = days - (days + 3) % 7                # 01/01/1970 was a Thursday
+        first = int(monday.min())
+        week = (monday - first) // 7
+        weeks = alloc["weeks"].to_numpy(np.int64)
+        codes, groups = pd.MultiIndex.from_frame(alloc[keys]).factorize(sort=True)
+        counts = np.zeros((len(groups), int((week + weeks).max())))
+        within = np.arange(weeks.sum()) - np.repeat(np.cumsum(weeks) - weeks, weeks)
+        np.add.at(counts, (np.repeat(codes, weeks), np.repeat(week, weeks) + within),
+                  np.repeat(alloc["learners"].to_numpy(np.float64), weeks))
+        dates = pd.to_datetime(first + 7 * np.arange(counts.shape[1]), unit="D")
+        grid = pd.concat([pd.DataFrame(list(groups), columns=keys),
+                          pd.DataFrame(np.where(counts > 0, counts, np.nan),
+                                       columns=[d.strftime("%d/%m/%Y") for d in dates])], axis=1)
     else:
         grid = pd.DataFrame(columns=keys)
     ws = w.sheet("Calendar", grid, formats={c: w.integer for c in grid.columns if c not in keys})

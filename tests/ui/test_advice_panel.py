@@ -42,6 +42,7 @@ def test_advice_panel_runs_and_adds_a_scenario(qtbot, tmp_path):
     qtbot.addWidget(panel)
     panel.places.setValue(2)
     panel.top.setValue(3)
+    panel.smooth.setChecked(True)
     panel.run()
     with qtbot.waitSignal(panel.task.stopped, timeout=120000):
         pass
@@ -52,6 +53,10 @@ def test_advice_panel_runs_and_adds_a_scenario(qtbot, tmp_path):
     expected = panel.frame["extra_learners_placed"].to_numpy(float) / panel.frame["cost"].to_numpy(float) * 1000
     assert np.allclose(heights, expected)
     assert panel.fix_model.rowCount() == len(panel.advice.fixes)
+    smoothing = panel.advice.smoothing
+    assert panel.smooth_model.rowCount() == len(smoothing) > 0
+    assert list(panel.smooth_bars.opts["height"]) == [float(smoothing[f"extra_placed_flex_{f}"].sum())
+                                                       for f in (1, 2, 4)]
     panel.table.selectRow(0)
     assert panel.add_button.isEnabled()
     name = panel.add_selected_as_scenario()

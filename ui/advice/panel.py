@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QTableView,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from placement_planner.advice.scenario_rows import SCENARIO_KINDS, expressible, fix_change, recommendation_change
 from placement_planner.ui.models.frame_model import FrameModel
@@ -40,10 +40,12 @@ class AdvicePanel(QWidget):
         self.fix_button = QPushButton("&Try fix as scenario")
         self.fix_button.setEnabled(False)
         self.fix_button.clicked.connect(self.try_selected_fix)
+        self.smooth = QCheckBox("Demand &smoothing (slower)")
+        self.smooth.setToolTip("Also re-solve with starts allowed 1, 2 and 4 weeks earlier or later")
         self.status = QLabel("Load a workbook, then Advise: each gain is re-solved, never estimated.")
         bar = QHBoxLayout()
         for w in (QLabel("Places per week, at most:"), self.places, QLabel("Top:"), self.top,
-                  self.run_button, self.add_button, self.fix_button):
+                  self.smooth, self.run_button, self.add_button, self.fix_button):
             bar.addWidget(w)
         bar.addStretch(1)
 
@@ -65,13 +67,29 @@ class AdvicePanel(QWidget):
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.6)
         self.plot.addItem(self.bars)
 
+        self.smooth_model = FrameModel(pd.DataFrame())
+        self.smooth_table = QTableView()
+        self.smooth_table.setModel(self.smooth_model)
+        self.smooth_table.setAccessibleName("Demand smoothing: peak weeks and learners placed with flexible starts")
+        self.smooth_plot = pg.PlotWidget()
+        self.smooth_plot.setLabel("left", "more learners placed")
+        self.smooth_plot.setLabel("bottom", "weeks a start may move (1, 2, 4)")
+        self.smooth_bars = pg.BarGraphItem(x=[], height=[], width=0.6)
+        self.smooth_plot.addItem(self.smooth_bars)
+        smoothing = QSplitter()
+        smoothing.setOrientation(pg.QtCore.Qt.Orientation.Vertical)
+        smoothing.addWidget(self.smooth_table)
+        smoothing.addWidget(self.smooth_plot)
+        self.right = QTabWidget()
+        self.right.addTab(self.plot, "Learners per £")
+        self.right.addTab(smoothing, "Smoothing")
         split = QSplitter()
         left = QSplitter()
         left.setOrientation(pg.QtCore.Qt.Orientation.Vertical)
         left.addWidget(self.table)
         left.addWidget(self.fix_table)
         split.addWidget(left)
-        split.addWidget(self.plot)
+        split.addWidget(self.right)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.status)
@@ -87,12 +105,12 @@ class AdvicePanel(QWidget):
             return
         if self.task is not None and self.task.is_running():
             return
-        places, top = self.places.value(), self.top.value()
+        places, top, smooth = self.places.value(), self.top.value(), self.smooth.isChecked()
 
         def work(progress):
             from placement_planner.advice import advise
             from placement_planner.advice.output import advice_report
-            advice = advise(data, places, top, smoothing=False, progress=progress)
+            advice = advise(data, places, top, smoothing=smooth, progress=progress)
             return data, advice, advice_report(data, advice)
 
         self.task = BackgroundTask(work, name="advice", parent=self)
@@ -115,6 +133,11 @@ class AdvicePanel(QWidget):
                  / np.maximum(self.frame["cost"].to_numpy(dtype=float), 1e-9) * 1000.0) if n else np.zeros(0)
         self.bars.setOpts(x=np.arange(1, n + 1), height=per_k, width=0.6)
         self.advised.emit(self.frame, self.data.sites)
+        table = self.advice.smoothing if self.advice.smoothing is not None else pd.DataFrame()
+        self.smooth_model.set_frame(table)
+        steps = [c for c in table.columns if c.startswith("extra_placed_flex_")]
+        self.smooth_bars.setOpts(x=[int(c.rsplit("_", 1)[1]) for c in steps],
+                                 height=[float(table[c].sum()) for c in steps], width=0.6)
         proven = "proven" if self.advice.proven else "NOT all proven (see the proven column)"
         self.status.setText(f"{n} recommendation(s), {self.advice.tried} re-solved, {proven}; "
                             f"{len(self.advice.fixes)} unplaced group(s) with a fix.")

@@ -10,6 +10,7 @@ COMMANDS = {
     "validate": "placement_planner.commands.validate",
     "solve": "placement_planner.commands.solve",
     "generate": "placement_planner.commands.generate",
+    "update-reference": "placement_planner.commands.reference",
     "packs": "placement_planner.commands.packs",
     "compare": "placement_planner.commands.compare",
     "advise": "placement_planner.commands.advise",
@@ -58,6 +59,7 @@ def _usage() -> str:
         "       placement-planner solve FILE... --scenario NAME -o OUT.xlsx [--summary-json PATH]\n"
         "       placement-planner compare FILE... -o OUT.xlsx [--summary-json PATH] [--time-limit S]\n"
         "       placement-planner generate --scale demo|region|national [--seed N] -o PATH\n"
+        "       placement-planner update-reference FILE     load a newer ICB list / ICB mergers (--show, --reset)\n"
         "       placement-planner packs PLAN.xlsx -o DIR        one workbook per university and provider\n"
         "       placement-planner advise FILE... --places N -o OUT.xlsx [--summary-json PATH] [--top K]\n"
     )

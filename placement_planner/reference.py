@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import pandas as pd
 
@@ -19,12 +20,48 @@ def _open_csv(*parts: str) -> pd.DataFrame:
         return pd.read_csv(handle, dtype=str, keep_default_na=False)
 
 
+# ---- the ICB list a user updated with `placement-planner update-reference FILE` -------------
+ICB_FILE, SUCCESSOR_FILE = "icbs.csv", "icb_successors.csv"
+SUCCESSOR_COLUMNS = ["old_code", "old_name", "new_code", "new_name", "effective_from"]
+
+
+def updates_dir() -> Path:
+    """Where updated reference files live (the user data folder; PLACEMENT_PLANNER_DATA overrides it)."""
+    from placement_planner.logs import user_data_dir
+    return user_data_dir() / "reference"
+
+
+def _updated(name: str) -> pd.DataFrame | None:
+    path = updates_dir() / name
+    if not path.is_file():
+        return None
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def reload() -> None:
+    """Forget every cached lookup, so an update of the ICB list is used at once (no restart)."""
+    for fn in (current_icbs, old_icb_table, successors, _icb_by_code):
+        fn.cache_clear()
+    from placement_planner.io import geography
+    geography.clear_caches()
+
+
 @lru_cache(maxsize=1)
 def current_icbs() -> pd.DataFrame:
-    """The 36 ICBs of England since April 2026: icb_code, icb_name, region_code, region_name."""
-    icbs = _open_csv("icbs_2026.csv")
+    """England's current ICBs (36 since April 2026, or the list last loaded with update-reference):
+    icb_code, icb_name, region_code, region_name."""
+    icbs = _updated(ICB_FILE)
+    if icbs is None:
+        icbs = _open_csv("icbs_2026.csv")
     return icbs.rename(columns={"ICB_CODE": "icb_code", "ICB_NAME": "icb_name",
                                 "COMM_REGION_CODE": "region_code", "COMM_REGION_NAME": "region_name"})
+
+
+@lru_cache(maxsize=1)
+def successors() -> pd.DataFrame:
+    """ICBs merged into a successor after the shipped list (from update-reference): SUCCESSOR_COLUMNS."""
+    table = _updated(SUCCESSOR_FILE)
+    return table if table is not None else pd.DataFrame({c: pd.Series(dtype=str) for c in SUCCESSOR_COLUMNS})
 
 
 def current_icb_names() -> list[str]:
@@ -48,13 +85,22 @@ def old_icb_table() -> pd.DataFrame:
 
 
 def old_icb_map() -> dict[str, str]:
-    """{2022 ICB name -> current ICB name} for all 42 old ICBs (identity for unchanged ones).
+    """{old ICB name -> current ICB name}: the 42 ICBs of 2022 (identity for unchanged ones) and
+    every ICB merged since (``successors``), followed through to today's name.
 
     Names are the official long forms; comparing them case/space-insensitively (and
     accepting short forms, see ``icb_aliases``) is the importer's job.
     """
     table = old_icb_table()
-    return dict(zip(table["icb22_name"], table["icb_name"]))
+    later = dict(zip(successors()["old_name"], successors()["new_name"]))
+    out = {old: later.get(new, new) for old, new in zip(table["icb22_name"], table["icb_name"])}
+    out.update(later)
+    return out
+
+
+def successor_dates() -> dict[str, str]:
+    """{old ICB name -> the date its successor took over (dd/mm/yyyy)} for update-reference mergers."""
+    return {o: d for o, d in zip(successors()["old_name"], successors()["effective_from"]) if d}
 
 
 def short_icb_name(name: str) -> str:
@@ -115,8 +161,15 @@ def postcode_icb(postcode: object) -> tuple[str, str] | None:
 
 @lru_cache(maxsize=1)
 def _icb_by_code() -> dict[str, tuple[str, str]]:
+    """Current and merged ICB codes -> (current ICB name, region name)."""
     icbs = current_icbs()
-    return {c: (n, r) for c, n, r in zip(icbs["icb_code"], icbs["icb_name"], icbs["region_name"])}
+    out = {c: (n, r) for c, n, r in zip(icbs["icb_code"], icbs["icb_name"], icbs["region_name"])}
+    later = successors()
+    for _ in range(len(later)):         # follow chains of mergers to today's ICB
+        for old, new in zip(later["old_code"], later["new_code"]):
+            if old and old not in out and new in out:
+                out[old] = out[new]
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -84,7 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     england = shapely_ops.unary_union([shapely_geometry.shape(f["geometry"]).buffer(0) for f in outline["features"]])
     icb_features = []
     for code, geoms in sorted(parts.items()):
-        merged = shapely_ops.unary_union(geoms).simplify(args.tolerance, preserve_topology=True)
+        # close the hairline slivers left between neighbouring sub-ICB polygons, then simplify
+        merged = shapely_ops.unary_union(geoms).buffer(60).buffer(-60)
+        merged = merged.simplify(args.tolerance, preserve_topology=True)
         icb_features.append({"icb_code": code, "icb_name": names.get(code, code), "polygons": _rings(merged)})
     out = {
         "crs": "EPSG:27700 (British National Grid, metres)",

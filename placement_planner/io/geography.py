@@ -11,6 +11,16 @@ from placement_planner import reference
 from placement_planner.names import did_you_mean, name_key
 
 
+_MERGED_ON: dict[str, str] = {}     # name key of a merged ICB -> the date its successor took over
+
+
+def clear_caches() -> None:
+    """After update-reference: rebuild the name tables from the new ICB list."""
+    _icb_keys.cache_clear()
+    _region_keys.cache_clear()
+    _MERGED_ON.clear()
+
+
 @lru_cache(maxsize=1)
 def _icb_keys() -> tuple[dict[str, str], set[str]]:
     """({name key: current ICB name}, keys that are old names of a changed ICB)."""
@@ -24,13 +34,24 @@ def _icb_keys() -> tuple[dict[str, str], set[str]]:
     for code, name in zip(code_rows["icb_code"], code_rows["icb_name"]):
         current.setdefault(name_key(code), name)
     old: dict[str, str] = {}
-    for old_name, new_name in reference.old_icb_map().items():
+    dates = reference.successor_dates()
+    for old_name, new_name in sorted(reference.old_icb_map().items(), key=lambda kv: kv[0] not in dates):
         short = reference.short_icb_name(old_name)
         for alias in (old_name, f"NHS {short} ICB", f"{short} ICB", short, f"{short} ICS",
                       f"{short} Integrated Care System", f"NHS {short}"):
             key = name_key(alias)
             if key not in current:
                 old.setdefault(key, new_name)
+                if old_name in dates:
+                    _MERGED_ON.setdefault(key, dates[old_name])
+    later = reference.successors()
+    merged_into = reference.old_icb_map()
+    for code, old_name, date in zip(later["old_code"], later["old_name"], later["effective_from"]):
+        key = name_key(code)
+        if code and key not in current:
+            old.setdefault(key, merged_into.get(old_name, old_name))
+            if date:
+                _MERGED_ON.setdefault(key, date)
     table = dict(current)
     table.update(old)
     return table, set(old)
@@ -65,6 +86,9 @@ def canonical_ics(text: str) -> tuple[str, str | None]:
     if key in table:
         name = table[key]
         if key in old:
+            if key in _MERGED_ON:
+                return name, (f"'{text}' merged into '{name}' on {_MERGED_ON[key]}; it is read as "
+                              f"'{name}'. Update the sheet to the current name.")
             return name, (f"'{text}' is an ICB name from before April 2026; it is read as "
                           f"'{name}'. Update the sheet to the current name.")
         return name, None

@@ -100,3 +100,45 @@ def test_map_shades_icbs_by_unmet_learners_and_filters_on_click(qtbot, window):
     offering = set(r.utilisation.loc[(r.utilisation["profession"] == profession)
                                      & (r.utilisation["place_weeks_offered"] > 0), "site_id"])
     assert {p["data"]["site_id"] for p in view.sites.data} == offering
+
+
+def test_menu_updates_the_icb_list_and_the_map_draws_the_merged_icb(qtbot, window, tmp_path, monkeypatch):
+    import pandas as pd
+
+    from placement_planner.ui.views.map_reference import update_icb_list
+    from placement_planner.ui.views.map_view import MapView
+
+    monkeypatch.setenv("PLACEMENT_PLANNER_DATA", str(tmp_path / "data"))
+    reference.reload()
+    try:
+        path = tmp_path / "mergers.csv"
+        pd.DataFrame({"old_icb": ["QJK", "QT6"], "new_icb": ["Q1P2N"] * 2,
+                      "new_icb_name": ["NHS Peninsula Integrated Care Board"] * 2,
+                      "effective_from": ["01/04/2027"] * 2}).to_csv(path, index=False)
+        assert window.update_icb_action.text().startswith("Update ICB list")
+        lines = update_icb_list(window, str(path))
+        assert lines and "36 -> 35 ICBs" in lines[0]
+        view = MapView(window.project)
+        assert "NHS Peninsula Integrated Care Board" in view.icbs and len(view.icbs) == 35
+        devon = reference.practices().query("icb_code == 'QJK'")["postcode"].iat[0]
+        e, n = to_bng(*reference.locate(devon))
+        assert view.icb_at(float(e), float(n)) == "NHS Peninsula Integrated Care Board"
+    finally:
+        monkeypatch.undo()
+        reference.reload()
+
+
+def test_figures_page_is_shipped_and_explains_the_headline_figures(qtbot, window):
+    from placement_planner.ui.views.map_reference import FiguresDialog, figures_markdown
+    from placement_planner.ui.views.summary_panel import FIGURES
+
+    text = figures_markdown()
+    for key in ("weighted_placed", "gap", "min_group_fill", "learner_km"):
+        assert f"`{key}`" in text
+    assert "proven within" in text.lower() and "priority" in text
+    tips = {key: tip for key, _, tip in FIGURES}
+    assert "priority" in tips["weighted_placed"] and "exceed the learners requested" in tips["weighted_placed"]
+    assert "proven within" in tips["gap"]
+    dialog = FiguresDialog(window)
+    assert "Priority-weighted placements" in dialog.text.toPlainText()
+    assert window.figures_action.text() == "What do these figures mean?"

@@ -19,6 +19,7 @@ from PySide6.QtCore import QPointF, Signal
 from PySide6.QtGui import QPainterPath
 from PySide6.QtWidgets import QComboBox, QGraphicsPathItem, QPushButton
 
+from placement_planner import reference
 from placement_planner.ui import colours as C
 from placement_planner.ui.views.chart_panel import ChartPanel
 from placement_planner.ui.views.map_projection import to_bng
@@ -84,12 +85,17 @@ class MapView(ChartPanel):
         self.england.setZValue(-10)
         self.plot.addItem(self.england)
         self.icbs: dict[str, QGraphicsPathItem] = {}
+        merged_into = reference.old_icb_map()     # ICBs merged since the boundaries were drawn
         for feature in data["icbs"]:
+            name = merged_into.get(feature["icb_name"], feature["icb_name"])
+            if name in self.icbs:                 # one shape for the merged ICB
+                self.icbs[name].setPath(self.icbs[name].path().united(_path(feature["polygons"])))
+                continue
             item = QGraphicsPathItem(_path(feature["polygons"]))
             item.setZValue(-5)
-            item.setData(0, feature["icb_name"])
+            item.setData(0, name)
             self.plot.addItem(item)
-            self.icbs[feature["icb_name"]] = item
+            self.icbs[name] = item
         self.sites = pg.ScatterPlotItem(hoverable=True, tip=self._tip, pxMode=True)
         self.sites.setZValue(10)
         self.unis = pg.ScatterPlotItem(symbol="star", size=16, hoverable=True, tip=self._uni_tip)

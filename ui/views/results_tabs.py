@@ -40,4 +40,8 @@ def add_result_tabs(window) -> None:
         window.status.showMessage(f"Results filtered to {name}: see the Results tab.", 8000)
 
     window.site_map.icb_clicked.connect(icb)
+    # File > Update ICB list..., Help > What do these figures mean? (issue 11)
+    from placement_planner.ui.views.map_reference import add_reference_actions
+
+    add_reference_actions(window)
     window.utilisation.site_clicked.connect(site)

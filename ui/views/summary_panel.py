@@ -14,15 +14,21 @@ from placement_planner.ui.status import STATUS_WORDS
 FIGURES = [
     ("placed", "Learners placed",
      "How many learners have a placement in this plan, out of all the learners the universities asked to place."),
-    ("weighted_placed", "Weighted learners placed",
-     "Learners placed, counting each by its priority and its profession's weight. The plan makes this as large as possible first."),
-    ("min_group_fill", "Smallest fair share",
-     "The lowest share of learners placed for any one university and profession. When places run short, "
-     "the plan shares the shortfall so that no group is left far behind the others."),
-    ("gap", "Gap to the best possible",
-     "How far the plan might still be from the most learners that could possibly be placed. 0% means it is proven to be the best."),
-    ("learner_km", "Learner-kilometres",
-     "Total straight-line distance from where learners travel from to their placement, added up over every learner. Lower is better."),
+    ("weighted_placed", "Priority-weighted placements",
+     "Not a head count: each learner placed counts by its group's priority (and its profession's weight in "
+     "Settings), so a priority-2 group counts twice and this can exceed the learners requested. The plan makes "
+     "this as large as possible first. See Help > What do these figures mean?"),
+    ("min_group_fill", "Lowest group fill",
+     "The smallest share of its learners placed for any one university-and-profession group: 80% means every "
+     "group had at least 80% placed. When places run short the plan shares the shortfall fairly, raising the "
+     "lowest share first; a group that cannot be placed at all is left out."),
+    ("gap", "How close to the best",
+     "The plan is proven within this percentage of the best possible plan: no plan could place more "
+     "priority-weighted learners than the proven bound. 0.0% means it is the best there is. "
+     "(Not the same as capacity gaps, which are places short of demand.)"),
+    ("learner_km", "Total travel",
+     "Learner-kilometres: each placed learner's straight-line distance to the placement, added up "
+     "(10 learners travelling 5 km = 50 learner-km). Lower is better."),
     ("kept_from_previous", "Kept from previous plan",
      "Learners placed at the same site, setting and start week as in the plan the project was opened with."),
     ("preferred_placed", "At a preferred site",
@@ -37,11 +43,13 @@ def figure_text(key: str, s: dict) -> str:
         req, placed = s.get("learners_requested", 0), s.get("learners_placed", 0)
         return f"{placed:,} of {req:,} ({percent(placed / req, 0) if req else '–'})"
     if key in ("min_group_fill", "gap"):
-        return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else percent(value)
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "–"
+        return f"proven within {percent(value)} of the best possible plan" if key == "gap" else percent(value)
     if key == "status":
         return STATUS_WORDS.get(str(value), str(value)).capitalize()
     if key == "learner_km":
-        return f"{uk_number(value, 0)} km"
+        return f"{uk_number(value, 0)} learner-km"
     return uk_number(value, 1 if key == "weighted_placed" and value != int(value or 0) else 0)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from placement_planner.analysis.common import Context, build_context, factorize_rows, repeat_pairs, text
+from placement_planner.analysis.common import Context, build_context, repeat_pairs, text
 from placement_planner.analysis.eligibility import (key_pairs, nearest_beyond, span_flags, week_span,
                                                     window_flags)
 from placement_planner.domain import Plan, PlanningData
@@ -103,14 +103,20 @@ def _holders(ctx: Context, rows: np.ndarray, key_of_row: np.ndarray, pairs) -> l
     pi, ai = repeat_pairs(p_pair, alloc["pool"].to_numpy())
     if not len(pi):
         return out
-    hei_all = text(ctx.data.demand["hei"]).to_numpy(dtype=object)
+    hei_code, hei_names = pd.factorize(text(ctx.data.demand["hei"]))
+    weights = ctx.weights
+    weight_code, weight_values = pd.factorize(weights)
     a_d = alloc["d"].to_numpy()[ai]
     a_start = alloc["start_week"].to_numpy()[ai]
     a_end = a_start + alloc["weeks"].to_numpy()[ai] - 1
     a_learners = alloc["learners"].to_numpy()[ai]
-    weights = ctx.weights
-    combo, combos = factorize_rows(pd.DataFrame({"key": k_pair[pi], "hei": hei_all[a_d],
-                                                 "weight": weights[a_d]}))
+    # One integer per (key, provider, weight): integer arithmetic, not a frame of objects.
+    n_hei, n_weight = len(hei_names) + 1, len(weight_values) + 1
+    packed = (k_pair[pi].astype(np.int64) * n_hei + hei_code[a_d]) * n_weight + weight_code[a_d]
+    unique, combo = np.unique(packed, return_inverse=True)
+    combos = pd.DataFrame({"key": unique // (n_hei * n_weight),
+                           "hei": np.asarray(hei_names, dtype=object)[(unique // n_weight) % n_hei],
+                           "weight": np.asarray(weight_values, dtype=float)[unique % n_weight]})
     n_weeks = int(max(ctx.n_weeks, a_end.max() + 1))
     started = np.zeros((len(combos), n_weeks + 1), dtype=np.int64)   # learners starting by week t
     ended = np.zeros((len(combos), n_weeks + 1), dtype=np.int64)     # learners ending before week t

@@ -26,31 +26,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from placement_planner.io import WorkbookError, load_workbooks
+    from placement_planner.commands.solve import checked_input
     from placement_planner.io.export import ExportError
     from placement_planner.scenarios.compare import compare_json, plan_all, write_compare_workbook
     from placement_planner.solver.progress import Progress
 
     output = Path(args.output)
-    if output.suffix.lower() not in (".xlsx", ".xlsm"):
-        _err(f"The output must be an .xlsx workbook (got '{output.name}').")
-        return 1
-    if not (output.parent if str(output.parent) else Path(".")).is_dir():
-        _err(f"The folder {output.parent} does not exist; create it or choose another output.")
-        return 1
-    for name, value in (("--time-limit", args.time_limit), ("--threads", args.threads)):
-        if value is not None and not value > 0:
-            _err(f"{name} must be above 0 (got {value}).")
-            return 1
-    try:
-        loaded = load_workbooks(args.files)
-    except WorkbookError as exc:
-        print(f"ERROR\t{exc}")
-        return 1
-    if loaded.has_errors or loaded.data is None:
-        for problem in loaded.problems:
-            print(problem.line())
-        _err(f"{len(loaded.problems.errors)} error(s) in the input; nothing was written. Fix them and run again.")
+    loaded = checked_input(args)
+    if loaded is None:
         return 1
     book = loaded.scenarios
     if book is None or not book.names:

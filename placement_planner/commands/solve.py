@@ -33,38 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from placement_planner.io import WorkbookError, load_workbooks
     from placement_planner.io.export import ExportError, summary_json, write_plan_workbook
 
     output = Path(args.output)
-    if output.suffix.lower() not in (".xlsx", ".xlsm"):
-        _err(f"The output must be an .xlsx workbook (got '{output.name}').")
+    loaded = checked_input(args)
+    if loaded is None:
         return 1
-    if not (output.parent if str(output.parent) else Path(".")).is_dir():
-        _err(f"The folder {output.parent} does not exist; create it or choose another output.")
-        return 1
-    for name, value in (("--time-limit", args.time_limit), ("--threads", args.threads)):
-        if value is not None and not value > 0:
-            _err(f"{name} must be above 0 (got {value}).")
-            return 1
-
-    try:
-        loaded = load_workbooks(args.files)
-    except WorkbookError as exc:
-        print(f"ERROR\t{exc}")
-        return 1
-    if loaded.has_errors or loaded.data is None:
-        for problem in loaded.problems:
-            print(problem.line())
-        errors = sum(1 for p in loaded.problems if p.is_error)
-        _err(f"{errors} error(s) in the input; nothing was written. Fix them and run again.")
-        return 1
-    warnings = [p for p in loaded.problems if not p.is_error]
-    for problem in warnings[:_WARNINGS_SHOWN]:
-        _err(problem.line())
-    if len(warnings) > _WARNINGS_SHOWN:
-        _err(f"... and {len(warnings) - _WARNINGS_SHOWN} more warning(s); "
-             f"`placement-planner validate` lists them all.")
 
     data = loaded.data
     changes = {k: v for k, v in (("time_limit_s", args.time_limit), ("threads", args.threads))
@@ -107,6 +81,42 @@ def run(args: argparse.Namespace) -> int:
     print(f"Wrote {output}: placed {s['learners_placed']:,} of {s['learners_requested']:,} learners "
           f"(status {s['status']}); {len(report.unplaced):,} group(s) with learners unplaced.")
     return 0
+
+
+def checked_input(args: argparse.Namespace):
+    """The loaded input after checking the output path and limits (shared with `compare`);
+    None, with every problem printed, when nothing may be written."""
+    from placement_planner.io import WorkbookError, load_workbooks
+
+    output = Path(args.output)
+    if output.suffix.lower() not in (".xlsx", ".xlsm"):
+        _err(f"The output must be an .xlsx workbook (got '{output.name}').")
+        return None
+    if not (output.parent if str(output.parent) else Path(".")).is_dir():
+        _err(f"The folder {output.parent} does not exist; create it or choose another output.")
+        return None
+    for name, value in (("--time-limit", args.time_limit), ("--threads", args.threads)):
+        if value is not None and not value > 0:
+            _err(f"{name} must be above 0 (got {value}).")
+            return None
+    try:
+        loaded = load_workbooks(args.files)
+    except WorkbookError as exc:
+        print(f"ERROR\t{exc}")
+        return None
+    if loaded.has_errors or loaded.data is None:
+        for problem in loaded.problems:
+            print(problem.line())
+        errors = sum(1 for p in loaded.problems if p.is_error)
+        _err(f"{errors} error(s) in the input; nothing was written. Fix them and run again.")
+        return None
+    warnings = [p for p in loaded.problems if not p.is_error]
+    for problem in warnings[:_WARNINGS_SHOWN]:
+        _err(problem.line())
+    if len(warnings) > _WARNINGS_SHOWN:
+        _err(f"... and {len(warnings) - _WARNINGS_SHOWN} more warning(s); "
+             f"`placement-planner validate` lists them all.")
+    return loaded
 
 
 def _scenario(loaded, name: str):

@@ -1,24 +1,22 @@
-"""The LP over every option of a very large part, by OR-Tools PDLP in a child process.
+"""The LP over every option of a very large part, by OR-Tools PDLP (in this process).
 
 Column generation needs many simplex re-solves on the biggest part (national Adult
 Nursing: 1.3M options, about 40 s); PDLP reaches the LP optimum within 0.1 % in 10-20 s
 over all of them at once. Its approximate duals give a valid bound through
 HighsPart.lagrangian_bound, and its approximate primal guides the rounding in
-``lp_guided_plan``. OR-Tools and highspy ship clashing HiGHS builds that cannot load in
-one process, so PDLP runs in a spawned child that never imports highspy.
+``lp_guided_plan``. It runs in the solver's own process: OR-Tools 9.15 and highspy 1.16
+load side by side (the clash that once needed a child process does not reproduce).
 """
 
 from __future__ import annotations
 
 import pickle
-import subprocess
 import sys
-import threading
-import time
 
 import numpy as np
 from scipy.sparse import csc_matrix
 
+from placement_planner.logs import get_logger
 from placement_planner.solver.progress import Progress
 
 
@@ -27,38 +25,53 @@ def pdlp_solution(a: csc_matrix, row_lo: np.ndarray, row_up: np.ndarray, col_up:
                   threads: int = 1) -> tuple[np.ndarray, np.ndarray] | None:
     """(x, row duals) of max cost.x over lo <= Ax <= up, 0 <= x <= col_up; None if it fails.
 
-    The child is ``python -m placement_planner.solver.lp_bound`` (not multiprocessing,
-    which would re-import the caller's main script); arrays go over its stdin and stdout.
+    In this process: OR-Tools 9.15 and highspy 1.16 load side by side (measured on Linux
+    and in the Windows build), so no child process is needed. PDLP stops at its own time
+    limit; a cancel request is seen when it returns.
     """
-    command = child_command()
-    if command is None:
+    if progress is not None and progress.cancelled:
         return None
-    arrays = [np.ascontiguousarray(v) for v in (a.indptr, a.indices, a.data, row_lo, row_up, col_up, cost)]
     try:
-        proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL)
-    except OSError:
+        return _pdlp(a.indptr, a.indices, a.data, row_lo, row_up, col_up, cost, a.shape,
+                     time_limit, threads)
+    except Exception as error:   # noqa: BLE001 - the caller falls back to column generation
+        get_logger().warning("PDLP failed (%s); column generation is used instead",
+                             type(error).__name__)
         return None
-    out: list[bytes] = []
-    reader = threading.Thread(target=lambda: out.append(proc.stdout.read()), daemon=True)
-    reader.start()
-    try:
-        _send(proc.stdin, arrays, (a.shape, float(time_limit), int(threads)))
-        proc.stdin.close()
-        deadline = time.perf_counter() + time_limit + 30.0
-        while reader.is_alive():
-            reader.join(0.1)
-            if (progress is not None and progress.cancelled) or time.perf_counter() > deadline:
-                return None
-        if proc.wait(30) != 0 or not out or not out[0]:
-            return None
-        return pickle.loads(out[0])
-    except (OSError, EOFError, pickle.UnpicklingError, subprocess.TimeoutExpired):
-        return None
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(5)
+
+
+def _pdlp(indptr, indices, data, row_lo, row_up, col_up, cost, shape, limit, threads):
+    from ortools.pdlp import solvers_pb2
+    from ortools.pdlp.python import pdlp
+
+    qp = pdlp.QuadraticProgram()
+    qp.objective_vector = -np.asarray(cost, dtype=float)          # PDLP minimises
+    qp.constraint_lower_bounds = np.asarray(row_lo, dtype=float)
+    qp.constraint_upper_bounds = np.asarray(row_up, dtype=float)
+    qp.variable_lower_bounds = np.zeros(shape[1])
+    qp.variable_upper_bounds = np.asarray(col_up, dtype=float)
+    qp.constraint_matrix = csc_matrix((np.array(data, dtype=float), np.array(indices),
+                                       np.array(indptr)), shape=shape)
+    params = solvers_pb2.PrimalDualHybridGradientParams()
+    params.num_threads = int(threads)
+    criteria = params.termination_criteria.simple_optimality_criteria
+    criteria.eps_optimal_relative = 1e-5
+    criteria.eps_optimal_absolute = 1e-5
+    params.termination_criteria.time_sec_limit = float(limit)
+    result = pdlp.primal_dual_hybrid_gradient(qp, params)
+    x = np.asarray(result.primal_solution, dtype=float)
+    y = np.asarray(result.dual_solution, dtype=float)
+    if len(x) != shape[1] or len(y) != shape[0] or not (np.all(np.isfinite(x))
+                                                          and np.all(np.isfinite(y))):
+        raise ArithmeticError("PDLP returned no usable solution")
+    return x, y
+
+
+def child_command() -> list[str] | None:
+    """Kept for the packaged build's smoke test; the solver no longer starts a child."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "--pdlp-child"]
+    return [sys.executable, "-m", "placement_planner.solver.lp_bound"]
 
 
 def _send(stream, arrays: list[np.ndarray], extra) -> None:
@@ -84,38 +97,15 @@ def _receive(stream):
     return arrays, extra
 
 
-def child_command() -> list[str] | None:
-    if getattr(sys, "frozen", False):       # a PyInstaller build runs its own entry point
-        return [sys.executable, "--pdlp-child"]
-    return [sys.executable, "-m", "placement_planner.solver.lp_bound"]
-
-
 def run_child(stdin=None, stdout=None) -> int:
-    """The child: read the LP from stdin, write (x, duals) or None to stdout. OR-Tools only."""
+    """``--pdlp-child`` (kept so an older packaged smoke test still runs): read the LP from
+    stdin, write (x, duals) or None to stdout."""
     stdin = stdin or sys.stdin.buffer
     stdout = stdout or sys.stdout.buffer
     (indptr, indices, data, row_lo, row_up, col_up, cost), (shape, limit, threads) = _receive(stdin)
     try:
-        from ortools.pdlp import solvers_pb2
-        from ortools.pdlp.python import pdlp
-
-        qp = pdlp.QuadraticProgram()
-        qp.objective_vector = -np.asarray(cost, dtype=float)          # PDLP minimises
-        qp.constraint_lower_bounds = np.asarray(row_lo, dtype=float)
-        qp.constraint_upper_bounds = np.asarray(row_up, dtype=float)
-        qp.variable_lower_bounds = np.zeros(shape[1])
-        qp.variable_upper_bounds = np.asarray(col_up, dtype=float)
-        qp.constraint_matrix = csc_matrix((data, indices, indptr), shape=shape)
-        params = solvers_pb2.PrimalDualHybridGradientParams()
-        params.num_threads = threads
-        criteria = params.termination_criteria.simple_optimality_criteria
-        criteria.eps_optimal_relative = 1e-5
-        criteria.eps_optimal_absolute = 1e-5
-        params.termination_criteria.time_sec_limit = limit
-        result = pdlp.primal_dual_hybrid_gradient(qp, params)
-        answer = (np.asarray(result.primal_solution, dtype=float),
-                  np.asarray(result.dual_solution, dtype=float))
-    except Exception:   # the parent falls back to column generation
+        answer = _pdlp(indptr, indices, data, row_lo, row_up, col_up, cost, shape, limit, threads)
+    except Exception:   # noqa: BLE001
         answer = None
     pickle.dump(answer, stdout, protocol=pickle.HIGHEST_PROTOCOL)
     stdout.flush()

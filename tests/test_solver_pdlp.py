@@ -1,4 +1,4 @@
-"""The path for very large parts: PDLP (in a child process) for the bound, LP-guided rounding
+"""The path for very large parts: PDLP (OR-Tools, in process) for the bound, LP-guided rounding
 and greedy fill for the plan. Checked on random instances against the reference model."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def test_pdlp_path_gives_a_valid_bound_and_a_feasible_plan(seed, monkeypatch):
     plan = solve(data, SolveOptions(time_limit_s=60, tiers=(Tier.PLACED,)))
     check_plan(data, plan)
     best = reference_placed(data)
-    assert used and all(r is not None for r in used), "the PDLP child did not return a solution"
+    assert used and all(r is not None for r in used), "PDLP did not return a solution"
     assert plan.tier_values["placed"] <= best + 1e-6
     assert plan.bound >= best - 1e-6            # a bound may never cut off the true optimum
     assert plan.gap == pytest.approx((plan.bound - plan.tier_values["placed"]) / plan.bound)
@@ -59,9 +59,14 @@ def test_lp_guided_rounding_never_breaks_a_row():
         assert np.all(x <= np.floor(x_lp + 1.0 - round_from) + 1e-9)
 
 
-def test_pdlp_child_round_trip():
-    """The child process solves a small LP: x within bounds, duals for every row."""
+def test_pdlp_in_process_solves_a_small_lp(monkeypatch):
+    """PDLP in the solver's process (no child may start): x within bounds, duals for every row."""
+    import subprocess
     from scipy.sparse import random as sparse_random
+
+    def no_child(*a, **k):
+        raise AssertionError("the solver started a child process")
+    monkeypatch.setattr(subprocess, "Popen", no_child)
     from placement_planner.solver.lp_bound import pdlp_solution
 
     a = (sparse_random(50, 300, density=0.05, random_state=1) > 0).astype(float).tocsc()
@@ -70,3 +75,4 @@ def test_pdlp_child_round_trip():
     x, y = result
     assert x.shape == (300,) and y.shape == (50,)
     assert np.all(x >= -1e-6) and np.all(x <= 2 + 1e-6) and np.all(a @ x <= 3 + 1e-3)
+

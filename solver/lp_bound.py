@@ -120,9 +120,8 @@ def lp_guided_plan(a: csc_matrix, row_up: np.ndarray, col_up: np.ndarray, x_lp: 
     x = np.array(x0, dtype=float)
     resid = row_up - a @ x
     want = np.floor(np.minimum(np.clip(x_lp, 0, None) + 1.0 - round_from, col_up) + 1e-6) - x
-    for j in np.argsort(-x_lp)[:int(np.count_nonzero(want >= 1))]:
-        if want[j] < 1:
-            continue
+    cand = np.flatnonzero(want >= 1)
+    for j in cand[np.argsort(-x_lp[cand], kind="stable")]:
         rows = a.indices[a.indptr[j]:a.indptr[j + 1]]
         room = resid[rows].min() if len(rows) else np.inf
         add = min(want[j], np.floor(room + 1e-9))

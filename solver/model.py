@@ -43,6 +43,7 @@ class PartModel:
     fair_ids: np.ndarray    # global (hei, profession) id of each local fair group
     fair_requested: np.ndarray
     lock_errors: list
+    start: np.ndarray = None   # learners per column of the plan to start from (or zeros)
 
 
 def demand_rows(problem: Problem, opts: np.ndarray) -> Rows:
@@ -100,7 +101,7 @@ def stack(*families: Rows) -> Rows:
                 [n for f in families for n in f.names])
 
 
-def build_part(problem: Problem, opts: np.ndarray) -> PartModel:
+def build_part(problem: Problem, opts: np.ndarray, start: np.ndarray | None = None) -> PartModel:
     locks, lock_errors = locked_rows(problem, opts)
     rows = stack(demand_rows(problem, opts), weekly_capacity_rows(problem, opts), locks)
     fair_ids, fair = np.unique(problem.groups.fair[problem.g[opts]], return_inverse=True)
@@ -108,4 +109,5 @@ def build_part(problem: Problem, opts: np.ndarray) -> PartModel:
                      weight=problem.weight[opts], preferred=problem.preferred[opts],
                      km=problem.km[opts], previous=problem.previous[opts], fair=fair,
                      fair_ids=fair_ids, fair_requested=problem.groups.fair_requested[fair_ids],
-                     lock_errors=lock_errors)
+                     lock_errors=lock_errors,
+                     start=np.zeros(len(opts)) if start is None else start[opts].astype(float))

@@ -16,7 +16,7 @@ from placement_planner.solver.components import split_parts
 from placement_planner.solver.diagnose import locked_conflicts
 from placement_planner.solver.model import build_part
 from placement_planner.solver.options import SolveOptions
-from placement_planner.solver.problem import build_problem
+from placement_planner.solver.problem import build_problem, plan_amounts
 from placement_planner.solver.progress import Progress
 from placement_planner.solver.readback import allocations
 from placement_planner.solver.run import solve_parts
@@ -37,7 +37,8 @@ def solve(data: PlanningData, options: SolveOptions | None = None,
     problem = build_problem(data)
     parts = split_parts(problem.g, problem.p, problem.groups.fair, len(problem.groups),
                         len(problem.pools), len(problem.groups.fair_keys))
-    models = [build_part(problem, opts_of_part) for opts_of_part in parts]
+    start_x = plan_amounts(data, problem, opts.start_from) if opts.start_from is not None else None
+    models = [build_part(problem, opts_of_part, start_x) for opts_of_part in parts]
     lock_errors = problem.errors + [e for m in models for e in m.lock_errors]
     lock_errors += _locks_outside_parts(problem, parts)
     if lock_errors:

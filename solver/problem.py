@@ -96,10 +96,10 @@ def find_options(problem: Problem, g, p, t) -> np.ndarray:
     return np.where(keys[order][pos] == want, order[pos], -1)
 
 
-def previous_options(data: PlanningData, problem: Problem):
-    """(demand row, option, learners) of each previous-plan row that is still an option:
-    same demand, site, setting pool and start week."""
-    prev = data.previous
+def previous_options(data: PlanningData, problem: Problem, plan: pd.DataFrame | None = None):
+    """(demand row, option, learners) of each row of a plan (default: the previous plan)
+    that is still an option: same demand, site, setting pool and start week."""
+    prev = data.previous if plan is None else plan
     empty = (np.zeros(0, np.int64),) * 3
     if not len(prev) or not len(problem.g):
         return empty
@@ -118,6 +118,17 @@ def previous_options(data: PlanningData, problem: Problem):
     v = np.where(pool >= 0, v, -1)
     n = prev["learners"][ok].to_numpy(np.int64)
     return row[v >= 0], v[v >= 0], n[v >= 0]
+
+
+def plan_amounts(data: PlanningData, problem: Problem, plan: pd.DataFrame) -> np.ndarray:
+    """Learners of a plan (ALLOCATION_COLUMNS) at each option, e.g. ``SolveOptions.start_from``;
+    rows that are no longer an option are dropped (the caller still checks every row)."""
+    out = np.zeros(len(problem.g), dtype=np.int64)
+    if plan is None or not len(plan):
+        return out
+    _, v, n = previous_options(data, problem, plan)
+    np.add.at(out, v, n)
+    return np.minimum(out, problem.ub)
 
 
 def _previous_amounts(data: PlanningData, problem: Problem) -> np.ndarray:

@@ -157,8 +157,15 @@ def _placed_by_pdlp(hp: HighsPart, model: PartModel, cost: np.ndarray, locked_on
 
 
 def _first_plan(hp: HighsPart, model: PartModel) -> np.ndarray:
-    """The greedy plan on top of the locked rows: the incumbent every tier starts from."""
+    """The incumbent every tier starts from: on top of the locked rows, the rows of the plan
+    to start from (``SolveOptions.start_from``) that still fit, largest first and never
+    breaking a row, then the greedy plan."""
     n_demand = sum(1 for name in model.rows.names if name[0] == "demand")
+    n = hp.n_x
+    if model.start is not None and model.start.any():
+        start = lp_guided_plan(hp.matrix()[:, :n], hp.row_up, hp.col_up[:n], model.start,
+                               hp.values[:n], 1.0)
+        hp.values = np.r_[start, hp.values[n:]]
     return greedy_fill(hp.matrix(), hp.row_up, n_demand, model.ub.astype(float), model.weight,
                        model.km, hp.values)
 

@@ -220,3 +220,48 @@ def test_cancel_returns_a_valid_plan():
     plan = solve(data, SolveOptions(time_limit_s=5), progress)
     assert plan.status is PlanStatus.CANCELLED
     check_plan(data, plan)
+
+
+# ---- a plan to start from (SolveOptions.start_from) ------------------------------------
+def _start_case():
+    sites = [site("near"), site("far", 52.2, -1.0)]
+    return build_planning_data(sites=sites, capacity=[cap("near", 5), cap("far", 2)],
+                               demand=[dem("D", 2), dem("E", 3, hei="U2")], week0=MON)
+
+
+def _start(rows):
+    import pandas as pd
+    return pd.DataFrame([dict(demand_id=d, site_id=s, setting="", start_week=t, learners=n,
+                              locked=False) for d, s, t, n in rows])
+
+
+def test_start_from_is_the_first_incumbent():
+    """Cancelled before any tier runs, the plan is the incumbent: the start plan's rows
+    (here 2 learners of D at the far site, where the greedy plan would not put them)."""
+    data = _start_case()
+    progress = Progress()
+    progress.cancel()
+    plan = solve(data, SolveOptions(time_limit_s=5, start_from=_start([("D", "far", 0, 2)])),
+                 progress)
+    check_plan(data, plan)
+    got = plan.allocations.set_index(["demand_id", "site_id"])["learners"].to_dict()
+    assert got[("D", "far")] == 2
+    without = solve(data, SolveOptions(time_limit_s=5), progress)
+    assert ("D", "far") not in without.allocations.set_index(["demand_id", "site_id"]).index
+
+
+def test_start_from_rows_that_break_rules_are_never_kept():
+    data = _start_case()
+    bad = _start([("D", "far", 0, 9),          # more learners than the row has
+                  ("E", "far", 0, 3),          # with D's, over the far site's 2 places
+                  ("E", "nowhere", 0, 1),      # unknown site
+                  ("D", "near", 5, 2),         # a start week the row cannot have
+                  ("X", "near", 0, 1)])        # unknown demand row
+    for progress in (None, Progress()):
+        if progress is not None:
+            progress.cancel()
+        plan = solve(data, SolveOptions(time_limit_s=10, start_from=bad), progress)
+        check_plan(data, plan)
+    assert plan.learners_placed >= 2
+    full = solve(data, SolveOptions(time_limit_s=10, start_from=bad))
+    assert full.status is PlanStatus.OPTIMAL and full.learners_placed == 5

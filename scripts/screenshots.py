@@ -73,6 +73,17 @@ def main() -> int:
         path = out / f"{name}{suffix}.png"
         window.grab().save(str(path))
         print(path)
+    # The headline figures in plain words (Help > What do these figures mean?).
+    from placement_planner.ui.views.map_reference import FiguresDialog
+
+    dialog = FiguresDialog(window)
+    dialog.show()
+    for _ in range(5):
+        app.processEvents()
+    path = out / f"figures{suffix}.png"
+    dialog.grab().save(str(path))
+    dialog.close()
+    print(path)
     # The problems panel pointing at a bad cell, from the messy example.
     from importlib import resources
 

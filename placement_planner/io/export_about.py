@@ -96,8 +96,8 @@ SHEET_NOTES = {
     "Allocations": "The plan: one row per demand group x site x setting x start week with learners "
                    "placed. Open this workbook in the planner again and this sheet is the previous plan.",
     "Unplaced": "One row per demand group with learners left over, and why in words.",
-    "Gaps": "Places against learners, one row per profession x region x ICS x week. Demand is counted "
-            "in the group's own region / ICS when given, else in that of its nearest eligible site.",
+    "Gaps": "Places against learners, one row per profession x region x ICB (column ics) x week. Demand is "
+            "counted in the group's own region / ICB when given, else in that of its nearest eligible site.",
     "Utilisation": "How full each site's places are, one row per site x profession x setting.",
     ABOUT_SHEET: "This sheet: what every sheet and column holds.",
     "Sites": "Your Sites sheet as it was loaded (one row per placement site).",
@@ -118,7 +118,7 @@ _SHARED = {
     "site_name": "the site's name, from Sites",
     "provider": "organisation running the site (NHS trust, GP practice, ...)",
     "hub": "training or placement hub of the site",
-    "ics": "Integrated Care System (ICB)",
+    "ics": "Integrated Care Board (ICB); the column keeps the contract's name ics",
     "region": "NHS England region",
     "start_date": "first day (a Monday) of the placement, dd/mm/yyyy",
     "weeks": "consecutive weeks on placement",
@@ -173,7 +173,7 @@ _INPUT_NOTES = {
                "longitude": "where the learners travel from (WGS84 degrees)",
                "postcode": "where the learners travel from",
                "max_travel_km": "straight-line travel limit (blank = the default_max_travel_km setting)",
-               "ics": "only sites in this ICS are eligible", "region": "only sites in this region "
+               "ics": "only sites in this ICB are eligible", "region": "only sites in this region "
                "are eligible", "priority": "weight of a placed learner (default 1)",
                "preferred_sites": "comma-separated site ids the group would like",
                "flex_weeks": "the start may move up to this many weeks earlier or later",

@@ -32,7 +32,8 @@ are invented. Rebuild every file here with `python -m placement_planner.generate
 | `messy_example.xlsx` | Placement sites, capacity, Demand, Locked, Settings | a small Norfolk and Suffolk workbook with the mistakes real files have: every one is listed below |
 
 Open the two demo files together (`placement-planner validate sample_data/demo_supply.xlsx
-sample_data/demo_demand.xlsx`): they load with no errors.
+sample_data/demo_demand.xlsx`): they load with no errors, and every site is where its postcode
+says: within 5 km of it and in its ICB and region (the geography checks, `tests/test_geography.py`).
 
 ## Defects in `messy_example.xlsx`
 

@@ -23,11 +23,16 @@ class Rows:
     val: np.ndarray
     lower: np.ndarray
     upper: np.ndarray
-    names: list            # a readable name per row (kind, what) for explanations
+    kind: np.ndarray       # per row: "demand", "capacity" or "locked"
 
     @property
     def n(self) -> int:
         return len(self.lower)
+
+    @property
+    def n_demand(self) -> int:
+        """Demand rows come first, one per group of the part."""
+        return int(np.count_nonzero(self.kind == "demand"))
 
 
 @dataclass
@@ -51,7 +56,7 @@ def demand_rows(problem: Problem, opts: np.ndarray) -> Rows:
     groups, local = np.unique(problem.g[opts], return_inverse=True)
     return Rows(local, np.arange(len(opts)), np.ones(len(opts)),
                 np.full(len(groups), -INF), problem.groups.learners[groups].astype(float),
-                [("demand", int(g)) for g in groups])
+                np.full(len(groups), "demand", dtype=object))
 
 
 def weekly_capacity_rows(problem: Problem, opts: np.ndarray) -> Rows:
@@ -60,7 +65,7 @@ def weekly_capacity_rows(problem: Problem, opts: np.ndarray) -> Rows:
     end = t + problem.groups.weeks[problem.g[opts]]
     nz_row, nz_col, rhs, where = capacity_rows(problem.p[opts], t, end, problem.pools.places)
     return Rows(nz_row, nz_col, np.ones(len(nz_row)), np.full(len(rhs), -INF),
-                rhs.astype(float), [("capacity", int(p), int(w)) for p, w in where])
+                rhs.astype(float), np.full(len(rhs), "capacity", dtype=object))
 
 
 def locked_rows(problem: Problem, opts: np.ndarray) -> tuple[Rows, list[str]]:
@@ -82,10 +87,10 @@ def locked_rows(problem: Problem, opts: np.ndarray) -> tuple[Rows, list[str]]:
         lower.append(float(lk.learners[k]))
         names.append(("locked", int(k)))
     if not rows:
-        return Rows(*(np.zeros(0),) * 5, []), errors
+        return Rows(*(np.zeros(0),) * 5, np.zeros(0, dtype=object)), errors
     row, col = np.concatenate(rows), np.concatenate(cols)
     return Rows(row, col, np.ones(len(row)), np.array(lower), np.full(len(lower), INF),
-                names), errors
+                np.full(len(lower), "locked", dtype=object)), errors
 
 
 def stack(*families: Rows) -> Rows:
@@ -98,7 +103,7 @@ def stack(*families: Rows) -> Rows:
                 np.concatenate([p[2] for p in parts]).astype(float),
                 np.concatenate([f.lower for f in families]),
                 np.concatenate([f.upper for f in families]),
-                [n for f in families for n in f.names])
+                np.concatenate([f.kind for f in families]))
 
 
 def build_part(problem: Problem, opts: np.ndarray, start: np.ndarray | None = None) -> PartModel:

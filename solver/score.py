@@ -25,9 +25,7 @@ def tier_values(data: PlanningData, alloc: pd.DataFrame, placeable_fair: set) ->
     out[Tier.FAIR_SHARE.value] = float(min(fill)) if fill else 1.0
 
     out[Tier.KEEP_PREVIOUS.value] = float(_kept(data.previous, alloc))
-    pref = [s in d["preferred_sites"].iat[i] for i, s in zip(r, alloc["site_id"])] \
-        if len(alloc) else []
-    out[Tier.PREFERRED.value] = float(n[np.array(pref, dtype=bool)].sum()) if len(pref) else 0.0
+    out[Tier.PREFERRED.value] = float(n[at_preferred(d, r, alloc)].sum()) if len(alloc) else 0.0
 
     sites = data.sites.set_index("site_id", drop=False)
     if len(alloc):
@@ -37,6 +35,20 @@ def tier_values(data: PlanningData, alloc: pd.DataFrame, placeable_fair: set) ->
         out[Tier.TRAVEL.value] = float(np.nan_to_num(km) @ n)
     else:
         out[Tier.TRAVEL.value] = 0.0
+    return out
+
+
+def at_preferred(demand: pd.DataFrame, row: np.ndarray, alloc: pd.DataFrame) -> np.ndarray:
+    """Per allocation row: is its site one of its demand row's preferred_sites?"""
+    pref = demand["preferred_sites"].to_numpy()
+    has = np.flatnonzero([bool(p) for p in pref])
+    pairs = {(int(i), str(s)) for i in has for s in pref[i]}
+    if not pairs:
+        return np.zeros(len(row), dtype=bool)
+    sites = alloc["site_id"].astype(str).to_numpy()
+    maybe = np.isin(row, has)
+    out = np.zeros(len(row), dtype=bool)
+    out[maybe] = [(int(i), s) in pairs for i, s in zip(row[maybe], sites[maybe])]
     return out
 
 

@@ -22,6 +22,7 @@ class Loaded:
     data: PlanningData | None
     problems: list = field(default_factory=list)     # Problem items
     tables: dict = field(default_factory=dict)       # typed sheets, every row (errors too)
+    sheet_files: dict = field(default_factory=dict)  # sheet key -> file name it came from
 
     @property
     def has_errors(self) -> bool:
@@ -51,7 +52,35 @@ def load(paths: list[str], progress=None) -> Loaded:
 
     result = load_workbooks([str(p) for p in paths])
     tables = {name.lower(): frame for name, frame in getattr(result, "tables", {}).items()}
-    return Loaded([str(p) for p in paths], result.data, list(result.problems), tables)
+    return Loaded([str(p) for p in paths], result.data, list(result.problems), tables,
+                  sheet_files(paths, result.problems))
+
+
+def sheet_files(paths: list[str], problems=()) -> dict[str, str]:
+    """Which file each input sheet came from (sheet key -> file name), so a problem found
+    after an edit names its file as the ones found when loading do."""
+    from placement_planner.io.schema import schema_for_sheet
+    from placement_planner.names import name_key
+
+    files = {name_key(p.sheet): p.file for p in problems if p.file and p.sheet}
+    for path in map(Path, paths):
+        names = [path.stem]
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            try:
+                from openpyxl import load_workbook
+
+                book = load_workbook(path, read_only=True)
+                names = list(book.sheetnames)
+                book.close()
+            except Exception:      # the importer reports unreadable files itself
+                continue
+        for name in names:
+            schema = schema_for_sheet(name)
+            if schema is not None:
+                files.setdefault(name_key(schema.name), path.name)
+    if len(paths) == 1:
+        files.setdefault("", Path(paths[0]).name)
+    return files
 
 
 def revalidate(data: PlanningData) -> list:

@@ -17,7 +17,7 @@ from PySide6.QtGui import QUndoCommand
 from placement_planner.domain import PlanningData
 from placement_planner.names import canonical_quality
 from placement_planner.io.cells import read_date, read_number
-from placement_planner.ui.formatting import uk_date
+from placement_planner.ui.formatting import parse_uk_date, uk_date
 from placement_planner.weeks import week_index
 
 # table -> editable columns
@@ -91,7 +91,35 @@ def parse_edit(data: PlanningData, table: str, position: int, column: str, text:
             if end < start:
                 raise EditRefused(f"The end date {uk_date(end)} is before the start date {uk_date(start)}.")
         return value
-    raise EditRefused(f"{column} cannot be edited here.")
+    return parse_any(frame, column, text)
+
+
+def parse_any(frame: pd.DataFrame, column: str, text: str):
+    """Any other cell, while fixing a workbook's errors: a number column takes a number,
+    a date column a dd/mm/yyyy date, the rest text (the re-check then applies every rule)."""
+    if column not in frame.columns or column == "row":
+        raise EditRefused(f"{column} cannot be edited here.")
+    values = frame[column]
+    sample = values.dropna()
+    numeric = values.dtype.kind in "iuf" or (len(sample) and all(
+        isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in sample.iloc[:20]))
+    if values.dtype.kind == "M" or column.endswith("_date"):
+        if text == "":
+            return pd.NaT
+        day = parse_uk_date(text)
+        if day is None:
+            raise EditRefused(f"'{text}' is not a date: type it as dd/mm/yyyy.")
+        return pd.Timestamp(day)
+    if numeric:
+        if text == "":
+            return float("nan")
+        try:
+            return float(text.replace(",", ""))
+        except ValueError:
+            raise EditRefused(f"{column.replace('_', ' ').capitalize()} must be a number, not '{text}'.") from None
+    if len(sample) and isinstance(sample.iloc[0], tuple):
+        return tuple(v.strip() for v in text.split(",") if v.strip())
+    return text
 
 
 def set_cell(data: PlanningData, table: str, position: int, column: str, value) -> None:
@@ -139,19 +167,23 @@ class CellEdit:
 
 
 class EditCellCommand(QUndoCommand):
-    """One cell changed; undo puts the old value back. ``apply`` notifies the views."""
+    """One cell changed; undo puts the old value back. ``apply`` notifies the views.
 
-    def __init__(self, data: PlanningData, edit: CellEdit, apply) -> None:
-        super().__init__(f"change {edit.column.replace('_', ' ')} in {SHEET[edit.table]} "
-                         f"row {edit.position + 1}")
-        self._data, self._edit, self._apply = data, edit, apply
+    ``write(table, position, column, value)`` puts a value in the table being edited (the
+    planning data, or every loaded row while errors are being fixed); ``where`` names the
+    cell as the user knows it ("No. of places in Capacity row 4", the Excel row).
+    """
+
+    def __init__(self, write, edit: CellEdit, apply, where: str) -> None:
+        super().__init__(f"change {where}")
+        self._write, self._edit, self._apply = write, edit, apply
 
     def redo(self) -> None:
-        set_cell(self._data, self._edit.table, self._edit.position, self._edit.column, self._edit.new)
+        self._write(self._edit.table, self._edit.position, self._edit.column, self._edit.new)
         self._apply(self._edit)
 
     def undo(self) -> None:
-        set_cell(self._data, self._edit.table, self._edit.position, self._edit.column, self._edit.old)
+        self._write(self._edit.table, self._edit.position, self._edit.column, self._edit.old)
         self._apply(self._edit)
 
 

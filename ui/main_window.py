@@ -18,6 +18,24 @@ from placement_planner.ui.views.problems_panel import ProblemsPanel
 FILE_FILTER = "Workbooks (*.xlsx *.xlsm *.ods *.xls *.csv);;All files (*)"
 
 
+def plan_blocked_text(errors: list) -> str:
+    """'Plan is off: 3 errors to fix — Capacity rows 4, 5; Demand row 11. ...'"""
+    by_sheet: dict[str, list] = {}
+    for e in errors:
+        by_sheet.setdefault(e.sheet or e.file or "the files", []).append(e.row)
+    where = []
+    for sheet, rows in by_sheet.items():
+        shown = sorted({r for r in rows if r})
+        if not shown:
+            where.append(sheet)
+            continue
+        more = f" and {len(shown) - 6} more" if len(shown) > 6 else ""
+        where.append(f"{sheet} row{'s' * (len(shown) > 1)} {', '.join(map(str, shown[:6]))}{more}")
+    n = len(errors)
+    return (f"Plan is off: {n:,} error{'s' * (n != 1)} to fix — {'; '.join(where)}. "
+            "Double-click a tinted cell to correct it here, or use Problems > Go to cell.")
+
+
 class MainWindow(QMainWindow):
     def __init__(self, project: Project | None = None) -> None:
         super().__init__()
@@ -50,13 +68,16 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(self.project, parent=self)
 
         p = self.project
-        p.problems_changed.connect(lambda: self.problems.set_problems(p.edit_problems + p.problems))
+        p.problems_changed.connect(lambda: self.problems.set_problems(p.problems))
         self.problems.problem_activated.connect(self.go_to_problem)
         p.modified_changed.connect(self.setWindowModified)
         p.busy_changed.connect(self._busy)
         p.failed.connect(lambda title, msg: QMessageBox.warning(self, title, msg))
         p.save_failed.connect(self._save_failed)
         p.loaded.connect(self._loaded)
+        p.problems_changed.connect(self._update_plan_action)
+        p.loaded.connect(self._update_plan_action)
+        self._update_plan_action()
 
     def _add_result_views(self) -> None:
         """Results and charts (added by later steps); kept separate so tests can skip them."""
@@ -232,6 +253,21 @@ class MainWindow(QMainWindow):
         planning = what == "planning"
         self.actions["cancel"].setEnabled(planning)
         self.actions["plan"].setText("Re&plan" if planning else "&Plan")
+
+    def _update_plan_action(self) -> None:
+        """Plan is off while errors exist; its tooltip says how many and where."""
+        p, plan = self.project, self.actions["plan"]
+        if p.data is None and not p.input_paths:
+            plan.setEnabled(False)
+            plan.setToolTip("Open a supply and a demand workbook first (File > Open).")
+        elif p.has_errors or p.data is None:
+            errors = [x for x in p.problems if x.is_error]
+            plan.setEnabled(False)
+            plan.setToolTip(plan_blocked_text(errors))
+        else:
+            plan.setEnabled(True)
+            plan.setToolTip("Make the best plan for the loaded data (F5)")
+        plan.setStatusTip(plan.toolTip())
 
     # ---- closing ------------------------------------------------------------------------
     def _may_discard(self) -> bool:

@@ -17,6 +17,13 @@ from placement_planner.ui.edits import (CellEdit, EditCellCommand, EditRefused, 
 from placement_planner.ui.workers import BackgroundTask
 
 
+class _Tables:
+    """parse_edit reads ``holder.<table>``: the rows being fixed stand in for the data."""
+
+    def __init__(self, rows: dict) -> None:
+        self.__dict__.update(rows)
+
+
 class Project(QObject):
     loaded = Signal()               # new data: every table resets
     edited = Signal(object)         # a CellEdit, or None for a settings change
@@ -37,7 +44,6 @@ class Project(QObject):
         self.results: core.Results | None = None
         self.plan_stale = False
         self.problems: list = []
-        self.edit_problems: list = []      # refused edits, shown until the next load
         self.input_paths: list[str] = []
         self.project_path: str | None = None
         self.undo_stack = QUndoStack(self)
@@ -49,7 +55,10 @@ class Project(QObject):
         self.journal = Journal()          # every change is on disk at once (crash recovery)
         self._recovery = None             # a crashed session's changes, replayed after loading
         self._edited_tables: set[str] = set()   # their loaded sheets are written from the typed table
-        self.planner = plan_in_child      # (data, progress) -> core.Results; tests may plan in-process
+        self.fixing = None                # a FixSession while a workbook with errors is fixed here
+        self.sheet_files: dict[str, str] = {}   # sheet key -> the file it came from
+        self.headers: dict[str, dict[str, str]] = {}   # table -> column -> the user's header
+        self.planner = None               # (data, progress) -> core.Results; None: a child process
         self.plan_note = ""               # which plan was kept when a run stopped early
 
     # ---- state ------------------------------------------------------------------------
@@ -93,8 +102,15 @@ class Project(QObject):
         return self.open_files(self.input_paths) if self.input_paths else None
 
     def _on_loaded(self, loaded: core.Loaded) -> None:
-        self.data, self.problems, self.edit_problems = loaded.data, loaded.problems, []
+        from placement_planner.ui.fixing import FixSession, headers_of
+
+        self.data, self.problems = loaded.data, loaded.problems
         self.all_rows = loaded.tables
+        self.sheet_files = dict(loaded.sheet_files)
+        self.headers = headers_of(loaded.data.source_sheets if loaded.data is not None else {})
+        # Errors are fixed here, in every row, when the sheets themselves could be read.
+        self.fixing = (FixSession(loaded.tables, loaded.problems, loaded.data)
+                       if loaded.has_errors and loaded.data is not None else None)
         self.journal.start(loaded.paths)
         self._edited_tables.clear()
         self.input_paths = loaded.paths
@@ -123,19 +139,51 @@ class Project(QObject):
         task.failed.connect(lambda msg, _: self.message.emit(f"Could not show the saved plan: {msg}"))
 
     # ---- editing ----------------------------------------------------------------------
+    def table(self, table: str):
+        """The frame a data tab shows and edits: every loaded row while fixing errors."""
+        if self.fixing is not None and table in self.fixing.rows:
+            return self.fixing.rows[table]
+        return getattr(self.data, table) if self.data is not None else None
+
+    def editable_columns(self, table: str) -> set[str]:
+        from placement_planner.ui.edits import EDITABLE
+
+        if self.fixing is not None and table in self.fixing.rows:
+            return {c for c in self.fixing.rows[table].columns if c != "row"}
+        return set(EDITABLE[table]) if self.data is not None else set()
+
+    def cell_name(self, table: str, position: int, column: str) -> str:
+        """'No. of places in Capacity row 4': the user's header and the Excel row."""
+        from placement_planner.ui.edits import SHEET
+
+        frame = self.table(table)
+        row = int(frame["row"].iloc[position]) if frame is not None and "row" in frame else 0
+        header = self.headers.get(table, {}).get(column, column.replace("_", " "))
+        return f"{header} in {SHEET[table]} " + (f"row {row}" if row else f"(new row {position + 1})")
+
     def request_edit(self, table: str, position: int, column: str, text: str) -> bool:
-        if self.data is None or self.has_errors:
-            self.message.emit("Fix the errors in the workbook and reload it (Ctrl+R) before editing here.")
+        from placement_planner.ui.edits import set_cell
+
+        if self.data is None and self.fixing is None:
+            self.message.emit("These files could not be read into tables: fix them in Excel and reload (Ctrl+R).")
             return False
+        if column not in self.editable_columns(table):
+            self.message.emit(f"{self.cell_name(table, position, column)} cannot be changed here: "
+                              "ids and names stay as loaded so references never break.")
+            return False
+        frame = self.table(table)
         try:
-            value = parse_edit(self.data, table, position, column, text)
+            holder = self.data if self.fixing is None else _Tables(self.fixing.rows)
+            value = parse_edit(holder, table, position, column, text)
         except EditRefused as refused:
-            self.message.emit(f"Not changed: {refused}")
             self._note_refused(table, position, column, text, str(refused))
             return False
-        old = getattr(self.data, table)[column].iloc[position]
+        old = frame[column].iloc[position]
         edit = CellEdit(table, position, column, old, value)
-        self.undo_stack.push(EditCellCommand(self.data, edit, self._after_edit))
+        write = self.fixing.set if self.fixing is not None else \
+            (lambda t, p, c, v: set_cell(self.data, t, p, c, v))
+        self.undo_stack.push(EditCellCommand(write, edit, self._after_edit,
+                                             self.cell_name(table, position, column)))
         return True
 
     def change_settings(self, settings) -> None:
@@ -147,26 +195,33 @@ class Project(QObject):
             self.journal.record_settings(self.data.settings)
         else:
             self._edited_tables.add(edit.table)
-            frame = getattr(self.data, edit.table)
+            frame = self.table(edit.table)
             self.journal.record_cell(edit.table, edit.position, edit.column,
                                      frame[edit.column].iloc[edit.position])
+        self._recheck()
         self.edited.emit(edit)
         if self.results is not None and not self.plan_stale:
             self.plan_stale = True
             self.plan_changed.emit()
-        problems = core.revalidate(self.data)
-        if problems is not None:
-            self.problems = problems
-            self.problems_changed.emit()
+        self.problems_changed.emit()
+
+    def _recheck(self) -> None:
+        """Every edit is checked at once with the importer's rules."""
+        from placement_planner.ui.fixing import with_file
+
+        if self.fixing is not None:
+            settings = self.data.settings if self.data is not None else None
+            data, problems = self.fixing.recheck(settings)
+            if data is not None:
+                self.data = data
+        else:
+            problems = core.revalidate(self.data)
+        self.problems = with_file(problems, self.sheet_files)
 
     def _note_refused(self, table, position, column, text, message) -> None:
-        from placement_planner.io.problems import Problem, Severity
-        from placement_planner.ui.edits import SHEET
-
-        row = int(getattr(self.data, table)["row"].iloc[position])
-        self.edit_problems = [Problem(Severity.WARNING, SHEET[table], row or None, column,
-                                      f"Edit refused: {message}", text)] + self.edit_problems[:19]
-        self.problems_changed.emit()
+        # A refused edit is a passing message, not a problem in the workbook: the cell keeps
+        # its value, so nothing is left to fix (issue 14 item 7).
+        self.message.emit(f"Not changed: {self.cell_name(table, position, column)} — {message}")
 
     # ---- crash recovery -----------------------------------------------------------------
     def recover(self, recovery) -> BackgroundTask:
@@ -178,7 +233,10 @@ class Project(QObject):
         from placement_planner.ui.edits import set_cell
 
         for table, position, column, value in recovery.cells:
-            set_cell(self.data, table, position, column, value)
+            if self.fixing is not None:
+                self.fixing.set(table, position, column, value)
+            else:
+                set_cell(self.data, table, position, column, value)
             self._edited_tables.add(table)
             self.journal.record_cell(table, position, column, value)
         if recovery.settings is not None:
@@ -189,9 +247,8 @@ class Project(QObject):
             self.data.source_sheets["Scenarios"] = pd.DataFrame(recovery.scenarios)
             self.journal.record_scenarios(recovery.scenarios)
         recovery.discard()
+        self._recheck()
         self.loaded.emit()
-        problems = core.revalidate(self.data)
-        self.problems = problems
         self.problems_changed.emit()
         if recovery.plan is not None:
             self.journal.record_plan(recovery.plan)
@@ -211,7 +268,7 @@ class Project(QObject):
             return None
         self.cancel_plan()   # a new request replaces the running one
         data = core.snapshot(self.data)
-        journal, planner = self.journal, self.planner
+        journal, planner = self.journal, self.planner or plan_in_child
         # The plan on show, if it is of the same data: a run stopped early keeps it when better.
         current = self.results if self.results is not None and not self.plan_stale else None
 
@@ -313,8 +370,12 @@ class Project(QObject):
         Built once per save, not on every edit."""
         from placement_planner.ui.edits import SHEET, typed_sheet
 
+        from placement_planner.ui.views.data_tabs import COLUMNS
+
         for table in self._edited_tables:
-            self.data.source_sheets[SHEET[table]] = typed_sheet(self.data, table)
+            self.data.source_sheets[SHEET[table]] = (
+                self.fixing.typed_sheet(table, COLUMNS[table]) if self.fixing is not None
+                else typed_sheet(self.data, table))
 
     def _on_saved(self, path: str, as_project: bool, index: int, autosave: bool = False,
                   plan_at_save=None) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
 
 from placement_planner.ui.formatting import percent, uk_date, uk_number
 
@@ -44,6 +45,7 @@ class FrameModel(QAbstractTableModel):
         self._tooltips = tooltips or {}
         self._formats = dict(DEFAULT_FORMATS, **(formats or {}))
         self._flag_column: np.ndarray | None = None
+        self._marks: dict = {}          # (frame position, column) -> Problem, tinted
         self.set_frame(frame if frame is not None else pd.DataFrame())
 
     # ---- the frame ----------------------------------------------------------------------
@@ -83,6 +85,19 @@ class FrameModel(QAbstractTableModel):
     def set_editable(self, columns) -> None:
         self._editable = set(columns)
 
+    def set_marks(self, marks: dict) -> None:
+        """Cells with a problem: (frame position, column or None for the row) -> Problem."""
+        self._marks = marks
+        if self.rowCount() and self.columnCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1),
+                                  [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole])
+
+    def _mark(self, index):
+        if not self._marks:
+            return None
+        position = int(self.order[index.row()])
+        return self._marks.get((position, self.columns[index.column()])) or self._marks.get((position, None))
+
     def set_flag_column(self, mask: np.ndarray | None) -> None:
         """Rows to shade as needing attention (e.g. sites under monitoring)."""
         self._flag_column = mask
@@ -106,6 +121,16 @@ class FrameModel(QAbstractTableModel):
             return RIGHT if arr.dtype.kind in "iuf" else LEFT
         if role == RAW_ROLE:
             return value
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole) and self._marks:
+            mark = self._mark(index)
+            if mark is not None:
+                if role == Qt.ItemDataRole.BackgroundRole:
+                    return QColor(255, 214, 214, 150) if mark.is_error else QColor(255, 236, 179, 150)
+                return ("Error: " if mark.is_error else "Warning: ") + mark.message
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = self.data(index)
+            if isinstance(text, str) and len(text) > 40:
+                return text          # the full text of a long cell (a reason cut off by the column)
         if role == Qt.ItemDataRole.ToolTipRole and self._flag_column is not None:
             if self._flag_column[self.order[index.row()]]:
                 return "This site is under monitoring: check before placing learners here."

@@ -8,6 +8,7 @@ import pandas as pd
 from placement_planner.domain import CAPACITY_COLUMNS, DEMAND_COLUMNS, LOCKED_COLUMNS, SITE_COLUMNS
 from placement_planner.names import name_key
 from placement_planner.ui.edits import EDITABLE, SHEET
+from placement_planner.ui.fixing import column_for
 from placement_planner.ui.models.frame_model import FrameModel
 from placement_planner.ui.views.frame_table import FrameTable
 
@@ -41,27 +42,42 @@ class DataTables:
             self.tables[table] = FrameTable(model, SHEET[table])
         project.loaded.connect(self._reload)
         project.edited.connect(self._refresh)
+        project.problems_changed.connect(self._mark_problems)
 
     def _reload(self) -> None:
-        data, errors = self.project.data, self.project.has_errors
+        p = self.project
         for table, view in self.tables.items():
-            if errors or data is None:
-                # Rows with errors are left out of the data: show every row, read-only, so a
-                # problem can point at its cell; fixing happens in the workbook (then Reload).
-                frame = self.project.all_rows.get(table)
+            frame = p.table(table)
+            if frame is None:
+                # The sheets could not be read into data: show every row read, so a problem
+                # can point at its cell; fixing happens in the workbook (then Reload).
+                frame = p.all_rows.get(table)
                 if frame is None:
                     frame = pd.DataFrame(columns=COLUMNS[table])
-            else:
-                frame = getattr(data, table)
-            view.model.set_editable(EDITABLE[table] if not errors and data is not None else set())
+            view.model.set_editable(p.editable_columns(table))
             view.model.set_frame(frame)
+        self._mark_problems()
 
     def _refresh(self, edit) -> None:
         if edit is None:
             return
         view = self.tables[edit.table]
-        view.model.frame = getattr(self.project.data, edit.table)
+        view.model.frame = self.project.table(edit.table)
         view.model.refresh_cells(edit.position, None)
+
+    def _mark_problems(self) -> None:
+        """Cells with an open error or warning are tinted, with the message as their tooltip."""
+        marks: dict[str, dict] = {t: {} for t in self.tables}
+        for problem in self.project.problems:
+            where = self.locate(problem)
+            if where is None:
+                continue
+            table, position, column = where
+            key = (position, column)
+            if key not in marks[table] or problem.is_error:
+                marks[table][key] = problem
+        for table, view in self.tables.items():
+            view.model.set_marks(marks[table])
 
     def locate(self, problem) -> tuple[str, int, str | None] | None:
         """(table, frame position, column) of the cell a problem points at, if it is shown."""
@@ -76,16 +92,4 @@ class DataTables:
 
     @staticmethod
     def _column(table: str, header: str | None) -> str | None:
-        if not header:
-            return None
-        try:
-            from placement_planner.io.schema import schema_for_sheet
-
-            schema = schema_for_sheet(SHEET[table])
-            match = schema.match(header) if schema else None
-            if match is not None:
-                return match.name
-        except Exception:
-            pass
-        key = name_key(header)
-        return next((c for c in COLUMNS[table] if name_key(c) == key), None)
+        return column_for(table, header, COLUMNS[table])

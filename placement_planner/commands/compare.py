@@ -55,6 +55,9 @@ def run(args: argparse.Namespace) -> int:
         progress.cancel()
         _err("Stopped; nothing was written.")
         return 130
+    except Exception as exc:   # never a traceback: say what stopped, write nothing
+        _err(f"Planning stopped: {exc or type(exc).__name__}. Nothing was written.")
+        return 1
     try:
         write_compare_workbook(output, outcomes)
         if args.summary_json:

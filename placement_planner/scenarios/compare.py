@@ -20,6 +20,7 @@ from typing import Callable
 import pandas as pd
 
 from placement_planner.domain import Plan, PlanningData
+from placement_planner.logs import get_logger
 from placement_planner.scenarios.changes import Change, ScenarioBook
 from placement_planner.scenarios.moves import MOVES_COLUMNS
 from placement_planner.scenarios.plan import (BASELINE, Outcome, area_table, compare_table, plan_baseline,
@@ -82,6 +83,9 @@ def plan_all(base: PlanningData, book: ScenarioBook, names: list[str] | None = N
             threading.Thread(target=relay_cancel, daemon=True).start()
             try:
                 out = plan_in_child(None, own, call=("placement_planner.scenarios.compare", "scenario_job", args))
+            except Exception as exc:    # the child could not start or died: plan here instead
+                get_logger().warning("scenario child failed (%s); planning in-process", type(exc).__name__)
+                out = scenario_job(own, **args)
             finally:
                 stop.set()
         else:

@@ -165,3 +165,23 @@ def test_right_click_menus_exist_on_sites_and_demand(opened):
     for table in ("sites", "demand"):
         view = opened.data_tables.tables[table].view
         assert view.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+
+
+def test_a_workbook_with_a_bad_scenarios_row_opens_and_shows_the_problem(qtbot, window, tmp_path):
+    import openpyxl
+
+    path = write_small(tmp_path / "small.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book.create_sheet("Scenarios")
+    sheet.append(["scenario", "change", "site_id", "hei", "from_date", "value"])
+    sheet.append(["Good", "scale_demand", None, "Leeds Uni", None, 1.5])
+    sheet.append(["Bad", "withdraw", "S9", None, dt.datetime(2025, 9, 15), None])
+    book.save(path)
+    open_and_wait(qtbot, window, [path])
+    store = window.scenario_store
+    assert store.names == ["Good", "Bad"]
+    errors = [p for p in window.project.problems if p.is_error]
+    assert [(p.sheet, p.row, p.column) for p in errors] == [("Scenarios", 3, "site_id")]
+    window.scenarios_panel.list.setCurrentRow(1)
+    assert "S9" in window.scenarios_panel.problems.text()
+    assert store.plan(["Bad"]) is None              # refused, with a message; nothing runs

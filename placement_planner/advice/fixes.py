@@ -2,7 +2,8 @@
 places the most of its learners, each re-solved (tier 1). Rows of one profession that share a
 kind of fix are re-solved together in one batch; a row's figure is what it gained in that plan.
 
-Kinds, in the order used to break ties (the least disruptive first):
+Kinds, in the order used to break ties (the least disruptive first); a row one kind places in
+full is left out of the later batches (no later kind can place more of it):
 shift the start within +/-4 weeks; accept any setting; widen travel to the nearest eligible
 site beyond the limit; add places at the nearest site of its profession, in its weeks.
 """
@@ -44,7 +45,6 @@ def _monday(data: PlanningData, week: int) -> pd.Timestamp:
     return pd.Timestamp(data.week0) + pd.Timedelta(weeks=int(week))
 
 
-
 def part_fixes(part: PlanningData, base: Measured, time_limit_s: float | None = None) -> list[Fix]:
     """The best fix of every row with learners left in ``base`` (one profession part)."""
     ctx = build_context(part, base.plan)
@@ -53,22 +53,32 @@ def part_fixes(part: PlanningData, base: Measured, time_limit_s: float | None = 
     rows = np.flatnonzero(left > 0)
     if not len(rows):
         return []
-    trials = {SHIFT: _shift(part, rows), ANY_SETTING: _any_setting(part, rows),
-              TRAVEL: _travel(part, base, rows), ADD_PLACES: _add_places(part, ctx, rows, left)}
+    builders = {SHIFT: lambda open_: _shift(part, open_), ANY_SETTING: lambda open_: _any_setting(part, open_),
+                TRAVEL: lambda open_: _travel(part, base, open_),
+                ADD_PLACES: lambda open_: _add_places(part, ctx, open_, left)}
+    trials: dict[str, tuple] = {}
     gained: dict[str, np.ndarray] = {}
     plans: dict[str, pd.DataFrame] = {}
-    for kind, (trial, words, changes) in trials.items():
+    open_rows = rows
+    for kind in KINDS:
+        # A row a kind already places in full cannot do better with a later kind (ties go to
+        # the earlier one), so later batches hold only the rows still open.
+        if not len(open_rows):
+            break
+        trial, words, changes = builders[kind](open_rows)
         if not words:
             continue
         m = solve_tier1(trial, start_from=base.plan.allocations, time_limit_s=time_limit_s)
         gained[kind] = placed_per_row(trial, m.plan.allocations) - ctx.placed
         plans[kind] = m.plan.allocations
         trials[kind] = (trial, words, changes)
+        done = np.array([r in words and gained[kind][r] >= left[r] for r in open_rows], dtype=bool)
+        open_rows = open_rows[~done]
     out = []
     for r in rows:
         best, best_n = "", 0
         for kind in KINDS:
-            if kind in gained and r in trials[kind][1] and int(gained[kind][r]) > best_n:
+            if kind in trials and r in trials[kind][1] and int(gained[kind][r]) > best_n:
                 best, best_n = kind, int(gained[kind][r])
         did = str(demand["demand_id"].iat[r])
         if not best:

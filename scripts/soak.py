@@ -214,6 +214,11 @@ def _workshop(window, rng, args, stats, state, trail, export_path, deadline):
     from PySide6.QtCore import Qt
 
     p = window.project
+    # Work that lands later (a load, a plan, a save finishing) is named too, so a stall is
+    # put down to what the window was doing then, not to the last thing the "user" did.
+    for signal, what in ((p.loaded, "files loaded: tables filled"), (p.plan_changed, "plan shown"),
+                         (p.problems_changed, "problems listed"), (p.saved, "saved")):
+        signal.connect(lambda *_, w=what: state.__setitem__("doing", w))
 
     def doing(what: str) -> None:
         state["doing"] = what

@@ -94,6 +94,7 @@ def test_per_student_lists_200_students_week_by_week():
     assert 12_000 <= len(demand) <= 14_500
     assert (demand["learners"] == 1).all() and (demand["weeks"] == 1).all() and demand["demand_id"].is_unique
     assert demand["profession"].str.contains("Nursing").all()
+    assert demand[["latitude", "longitude", "max_travel_km"]].isna().all().all()   # names, not addresses
     first = demand.groupby(students)["start_date"].agg(["min", "max", "size"])
     assert ((first["max"] - first["min"]).dt.days // 7 + 1 == first["size"]).all()   # one row a week
     assert set(tables["Locked"]["demand_id"]) <= set(demand["demand_id"])

@@ -20,7 +20,7 @@ SHAPES: dict[str, str] = {
     "tight-travel": "short travel limits (10-25 km, never below the nearest host)",
     "small-universities": "every demand row from its own small university (one-row universities)",
     "icb-restricted": "ics filled on every demand row (its nearest host's ICB)",
-    "per-student": "200 nursing students listed one row per student per week (about 13,300 rows)",
+    "per-student": "200 nursing students listed one row per student per week, no coordinates (about 13,300 rows)",
 }
 TIGHT_KM = (10, 15, 20, 25)
 STUDENTS = 200
@@ -73,6 +73,9 @@ def apply_shapes(tables: dict[str, pd.DataFrame], shapes: tuple[str, ...],
     tables = dict(tables)
     if "per-student" in shapes:
         tables["Locked"] = _locks_in_the_year(tables)
+        # Per-student lists (the NHS AI Lab nursing-placement format) name students, not
+        # where they travel from: no coordinates, so every site of the area is in reach.
+        tables["Demand"] = tables["Demand"].assign(latitude=np.nan, longitude=np.nan, max_travel_km=np.nan)
     if "small-universities" in shapes:
         tables["Demand"] = _small_universities(tables["Demand"])
     if "icb-restricted" in shapes:

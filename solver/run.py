@@ -152,7 +152,7 @@ def _placed_by_pdlp(hp: HighsPart, model: PartModel, cost: np.ndarray, locked_on
     # No restricted MIP here: over the PDLP support of the national Adult Nursing part it ran
     # 23 s past a 18 s budget without improving the rounded plan (measured).
     proven = bound - value < 1 - 1e-6
-    stopped = "" if proven else hp._why_stopped(progress) if time.perf_counter() >= deadline else ""
+    stopped = "" if proven else hp.why_stopped(progress) if time.perf_counter() >= deadline else ""
     return Result(value, bound, proven, hp.values.copy(), stopped)
 
 

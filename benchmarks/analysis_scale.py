@@ -1,10 +1,13 @@
 """Analysis at scale: reasons, gaps and utilisation on per-student data, side by side per case.
 
-    python benchmarks/analysis_scale.py [--scale demo|region] [--time-limit S]
+    python benchmarks/analysis_scale.py [--scale demo|region] [--time-limit S] [--compare-with DIR]
 
-Cases: the generator's per-student shape (200 nursing students, ~13,200 single-learner rows),
-the same rows without coordinates (every pool in reach) and that case with every row listed
-three times (so most rows are unplaced with the places taken). Each case is solved once; the
+``--compare-with DIR`` also runs each analysis with an older source tree first on the path
+(for example ``git archive <commit> | tar -x -C DIR``), printed on the next line, side by side.
+
+Cases: the generator's per-student shape (200 nursing students, ~13,200 single-learner rows
+without coordinates, so every pool of the area is in reach) and the same with every row listed
+three times (so most rows are unplaced with the places taken: the costliest reasons). Each case is solved once; the
 analysis then runs in a fresh process on the pickled data and plan: seconds per table, and that
 process's peak resident memory (``ru_maxrss``) before and after the analysis.
 """
@@ -12,6 +15,7 @@ process's peak resident memory (``ru_maxrss``) before and after the analysis.
 from __future__ import annotations
 
 import argparse
+import os
 import pickle
 import resource
 import subprocess
@@ -20,7 +24,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from placement_planner.analysis.common import build_context
@@ -35,10 +38,9 @@ from placement_planner.solver import SolveOptions, solve
 def _cases(scale: str):
     tables = generate_tables(scale, 1, "per-student")
     demand = tables["Demand"]
-    blind = demand.assign(latitude=np.nan, longitude=np.nan)
-    tripled = pd.concat([blind] + [blind.assign(demand_id=blind["demand_id"] + f"-x{i}") for i in (2, 3)],
+    tripled = pd.concat([demand] + [demand.assign(demand_id=demand["demand_id"] + f"-x{i}") for i in (2, 3)],
                         ignore_index=True)
-    for name, rows in (("per-student", demand), ("no coordinates", blind), ("no coordinates x3", tripled)):
+    for name, rows in (("per-student", demand), ("per-student x3", tripled)):
         yield name, build_planning_data(sites=tables["Sites"], capacity=tables["Capacity"], demand=rows,
                                         locked=tables["Locked"])
 
@@ -70,8 +72,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="demo", choices=["demo", "region"])
     parser.add_argument("--time-limit", type=float, default=20.0)
+    parser.add_argument("--compare-with", metavar="DIR", help="an older source tree to compare with")
     args = parser.parse_args()
-    print(f"{'case':<20}{'rows':>8}{'unplaced':>10}{'context s':>11}{'reasons s':>11}{'gaps s':>8}"
+    print(f"{"case":<24}{'rows':>8}{'unplaced':>10}{'context s':>11}{'reasons s':>11}{'gaps s':>8}"
           f"{'util s':>8}{'MB before':>10}{'MB peak':>9}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         for name, data in _cases(args.scale):
@@ -79,9 +82,13 @@ def main() -> None:
             path = Path(tmp) / "case.pkl"
             with open(path, "wb") as fh:
                 pickle.dump((data, plan), fh)
-            line = subprocess.run([sys.executable, __file__, "--analyse", str(path)], check=True,
-                                  capture_output=True, text=True).stdout.strip().splitlines()[-1]
-            print(f"{name:<20}{line}", flush=True)
+            runs = [("", None)]
+            if args.compare_with:
+                runs.append((" (older)", {**os.environ, "PYTHONPATH": args.compare_with}))
+            for label, env in runs:
+                line = subprocess.run([sys.executable, __file__, "--analyse", str(path)], check=True, env=env,
+                                      capture_output=True, text=True).stdout.strip().splitlines()[-1]
+                print(f"{name + label:<24}{line}", flush=True)
 
 
 if __name__ == "__main__":

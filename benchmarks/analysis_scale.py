@@ -74,7 +74,7 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=20.0)
     parser.add_argument("--compare-with", metavar="DIR", help="an older source tree to compare with")
     args = parser.parse_args()
-    print(f"{"case":<24}{'rows':>8}{'unplaced':>10}{'context s':>11}{'reasons s':>11}{'gaps s':>8}"
+    print(f"{'case':<24}{'rows':>8}{'unplaced':>10}{'context s':>11}{'reasons s':>11}{'gaps s':>8}"
           f"{'util s':>8}{'MB before':>10}{'MB peak':>9}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         for name, data in _cases(args.scale):

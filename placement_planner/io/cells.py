@@ -176,6 +176,9 @@ def _checked(value: float, text: str, what: str, whole: bool) -> Reading:
     return Reading(value=float(value))
 
 
+_NUMERIC_TYPES = frozenset({int, float, np.float64, np.int64})
+
+
 def read_numbers(series: pd.Series, what: str = "this column", whole: bool = False,
                  unit: str = "") -> tuple[pd.Series, np.ndarray, dict[int, Reading]]:
     """``read_number`` over a column: values (NaN for blank or bad), a bad mask, and the
@@ -184,7 +187,7 @@ def read_numbers(series: pd.Series, what: str = "this column", whole: bool = Fal
     values = np.full(len(raw), np.nan)
     bad = np.zeros(len(raw), dtype=bool)
     notes: dict[int, Reading] = {}
-    is_num = np.fromiter((type(v) in (int, float, np.float64, np.int64) for v in raw), dtype=bool, count=len(raw))
+    is_num = np.fromiter(map(_NUMERIC_TYPES.__contains__, map(type, raw)), dtype=bool, count=len(raw))
     if is_num.any():   # the common case, vectorised: numeric cells need no reading
         nums = raw[is_num].astype(float)
         ok = np.isfinite(nums)
@@ -194,7 +197,7 @@ def read_numbers(series: pd.Series, what: str = "this column", whole: bool = Fal
         for i in np.flatnonzero(is_num)[~ok & ~np.isnan(nums)]:
             notes[int(i)] = read_number(raw[i], what, whole, unit)
     cache: dict = {}
-    for i in np.flatnonzero(~is_num):
+    for i in np.flatnonzero(~is_num & ~(pd.isna(raw) | (raw == ""))):   # text and odd cells
         cell = raw[i]
         key = (type(cell), cell) if isinstance(cell, (str, bool)) or cell is None else None
         reading = cache.get(key) if key is not None else None

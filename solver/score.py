@@ -10,31 +10,43 @@ from placement_planner.geo import haversine_km
 from placement_planner.solver.pools import fold
 
 
-def tier_values(data: PlanningData, alloc: pd.DataFrame, placeable_fair: set) -> dict[str, float]:
-    """``placeable_fair``: (hei, profession) groups that can be placed at all."""
+def tier_values(data: PlanningData, alloc: pd.DataFrame,
+                placeable_fair: set | None = None) -> dict[str, float]:
+    """The five tier figures of a plan, from its rows and the input tables: the one place they
+    are computed (the solver's Plan.tier_values and the Summary sheet both come from here).
+
+    ``placeable_fair``: (hei, profession) groups that can be placed at all (the fair share
+    leaves the others out); None counts every group that asked for learners. Rows naming a
+    demand row or site that is not in the data count for nothing.
+    """
     d = data.demand.reset_index(drop=True)
     row = pd.Series(np.arange(len(d)), index=d["demand_id"].astype(str))
-    r = alloc["demand_id"].astype(str).map(row).to_numpy(np.int64) if len(alloc) else \
-        np.zeros(0, np.int64)
+    site_of = pd.Series(np.arange(len(data.sites)), index=data.sites["site_id"].astype(str))
+    r = alloc["demand_id"].astype(str).map(row).to_numpy(float) if len(alloc) else np.zeros(0)
+    s = alloc["site_id"].astype(str).map(site_of).to_numpy(float) if len(alloc) else np.zeros(0)
+    ok = ~np.isnan(r)
+    alloc = alloc[ok] if len(alloc) else alloc
+    r, s = r[ok].astype(np.int64), s[ok]
     n = alloc["learners"].to_numpy(float) if len(alloc) else np.zeros(0)
     out = {Tier.PLACED.value: float(data.weights()[r] @ n)}
 
     placed = np.bincount(r, weights=n, minlength=len(d))
     fair = d.assign(placed=placed).groupby(["hei", "profession"])[["placed", "learners"]].sum()
-    fill = [p / q for key, (p, q) in fair.iterrows() if key in placeable_fair and q > 0]
+    fill = [p / q for key, (p, q) in fair.iterrows()
+            if (placeable_fair is None or key in placeable_fair) and q > 0]
     out[Tier.FAIR_SHARE.value] = float(min(fill)) if fill else 1.0
 
     out[Tier.KEEP_PREVIOUS.value] = float(_kept(data.previous, alloc))
     out[Tier.PREFERRED.value] = float(n[at_preferred(d, r, alloc)].sum()) if len(alloc) else 0.0
 
-    sites = data.sites.set_index("site_id", drop=False)
-    if len(alloc):
-        s = sites.loc[alloc["site_id"].astype(str)]
-        km = haversine_km(d["latitude"].to_numpy(float)[r], d["longitude"].to_numpy(float)[r],
-                          s["latitude"].to_numpy(float), s["longitude"].to_numpy(float))
-        out[Tier.TRAVEL.value] = float(np.nan_to_num(km) @ n)
-    else:
-        out[Tier.TRAVEL.value] = 0.0
+    lat = data.sites["latitude"].to_numpy(float)
+    lon = data.sites["longitude"].to_numpy(float)
+    known = ~np.isnan(s)
+    si = np.where(known, s, 0).astype(np.int64)
+    km = haversine_km(d["latitude"].to_numpy(float)[r], d["longitude"].to_numpy(float)[r],
+                      np.where(known, lat[si] if len(lat) else np.nan, np.nan),
+                      np.where(known, lon[si] if len(lon) else np.nan, np.nan))
+    out[Tier.TRAVEL.value] = float(np.nan_to_num(km) @ n) if len(n) else 0.0
     return out
 
 
@@ -53,7 +65,7 @@ def at_preferred(demand: pd.DataFrame, row: np.ndarray, alloc: pd.DataFrame) -> 
 
 
 def _kept(previous: pd.DataFrame, alloc: pd.DataFrame) -> int:
-    if not len(previous) or not len(alloc):
+    if previous is None or not len(previous) or not len(alloc):
         return 0
     key = ["demand_id", "site_id", "setting", "start_week"]
 

@@ -45,7 +45,17 @@ def build_actions(window) -> dict[str, QAction]:
         "settings": ("Planning &Settings…", "Ctrl+,", "SP_FileDialogDetailedView",
                      "Objective order, travel limit, time limit and profession weights", window.edit_settings),
         "problems": ("&Problems", "Ctrl+Shift+P", None, "Show the list of problems in the input", window.show_problems),
-        "about": ("&About", None, None, "About the placement planner", window.about),
+        "next_tab": ("&Next Tab", "Ctrl+PgDown", None, "Show the next tab (Ctrl+PgDn)", window.next_tab),
+        "previous_tab": ("Pre&vious Tab", "Ctrl+PgUp", None, "Show the previous tab (Ctrl+PgUp)",
+                         window.previous_tab),
+        "guide": ("&User guide", QKeySequence.StandardKey.HelpContents, None,
+                  "How to use the planner, step by step (read here, offline)", window.user_guide),
+        "format": ("&Workbook format", None, None, "The sheets and columns the planner reads",
+                   window.workbook_format),
+        "samples": ("Open &sample workbooks…", None, None,
+                    "Copy the demo and messy example workbooks to a folder of yours and open it",
+                    window.open_sample_folder),
+        "about": ("&About Placement Planner", None, None, "Version, data sources and licences", window.about),
     }
     actions = {}
     for name, (text, shortcut, icon_name, tip, slot) in spec.items():
@@ -90,7 +100,15 @@ def build_menus(window, actions) -> None:
     plan.addAction(actions["cancel"])
     window.view_menu = bar.addMenu("&View")
     window.view_menu.addAction(actions["problems"])
-    bar.addMenu("&Help").addAction(actions["about"])
+    window.view_menu.addSeparator()
+    window.view_menu.addAction(actions["next_tab"])
+    window.view_menu.addAction(actions["previous_tab"])
+    window.tab_menu = window.view_menu.addMenu("&Go to Tab")
+    window.help_menu = bar.addMenu("&Help")
+    for name in ("guide", "format", "samples"):
+        window.help_menu.addAction(actions[name])
+    window.help_menu.addSeparator()
+    window.help_menu.addAction(actions["about"])
     tools = window.addToolBar("Main")
     tools.setObjectName("main_toolbar")
     for name in ("open", "save", None, "undo", "redo", None, "plan", "cancel", "settings"):

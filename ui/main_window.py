@@ -60,9 +60,9 @@ class MainWindow(QMainWindow):
         self.actions = acts.build_actions(self)
         acts.build_menus(self, self.actions)
         self.findChild(QToolBar).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.view_menu.addAction(self.problems_dock.toggleViewAction())
         self._update_recent_menu()
         self._add_result_views()
+        self._add_tab_actions()
         from placement_planner.ui.autosave import Autosaver
 
         self.autosaver = Autosaver(self.project, parent=self)
@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         p.failed.connect(lambda title, msg: QMessageBox.warning(self, title, msg))
         p.save_failed.connect(self._save_failed)
         p.loaded.connect(self._loaded)
+        self._restore_geometry()
         p.problems_changed.connect(self._update_plan_action)
         p.loaded.connect(self._update_plan_action)
         self._update_plan_action()
@@ -229,9 +230,69 @@ class MainWindow(QMainWindow):
         self.problems.view.setFocus()
 
     def about(self) -> None:
-        QMessageBox.about(self, "Placement Planner",
-                          "Plans clinical placements from supply and demand workbooks, "
-                          "shows where capacity falls short, and exports the plan to Excel.")
+        from placement_planner.ui.help import TextDialog
+
+        TextDialog("About Placement Planner", self.about_text(), self).exec()
+
+    def about_text(self) -> str:
+        from placement_planner.ui.help import about_text
+
+        return about_text()
+
+    def _show_doc(self, title: str, *names: str) -> None:
+        from placement_planner.ui.help import TextDialog, doc_path
+
+        path = doc_path(*names)
+        if path is None:
+            self.status.showMessage(f"The {title.lower()} is not installed with this copy.", 8000)
+            return
+        TextDialog(title, path.read_text(encoding="utf-8"), self).exec()
+
+    def user_guide(self) -> None:
+        self._show_doc("User guide", "user-guide.md", "README.md")
+
+    def workbook_format(self) -> None:
+        self._show_doc("Workbook format", "workbook-format.md")
+
+    def open_sample_folder(self) -> None:
+        """Copy the samples to Documents/Placement Planner samples, show the folder, open the demo."""
+        from PySide6.QtCore import QStandardPaths, QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        from placement_planner.ui.help import copy_samples
+
+        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        folder = Path(docs or Path.home()) / "Placement Planner samples"
+        try:
+            copied = copy_samples(folder)
+        except OSError as exc:
+            QMessageBox.warning(self, "Could not copy the samples", f"{folder}: {exc.strerror or exc}")
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        self.status.showMessage(f"Sample workbooks copied to {folder}", 10000)
+        demo = [str(p) for p in copied if p.name.startswith("demo_")]
+        if demo and self._may_discard():
+            self.open_files(demo)
+
+    # ---- tabs ---------------------------------------------------------------------------
+    def _add_tab_actions(self) -> None:
+        """Ctrl+1..9 for the tabs, listed under View > Go to Tab."""
+        from PySide6.QtGui import QAction, QKeySequence
+
+        self.tab_actions = []
+        for i in range(min(9, self.tabs.count())):
+            act = QAction(self.tabs.tabText(i), self)
+            act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            act.triggered.connect(lambda checked=False, k=i: self.tabs.setCurrentIndex(k))
+            self.addAction(act)
+            self.tab_menu.addAction(act)
+            self.tab_actions.append(act)
+
+    def next_tab(self) -> None:
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + 1) % self.tabs.count())
+
+    def previous_tab(self) -> None:
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() - 1) % self.tabs.count())
 
     def go_to_problem(self, problem) -> None:
         where = self.data_tables.locate(problem)
@@ -281,10 +342,29 @@ class MainWindow(QMainWindow):
             return bool(task and task.wait() is not False and not self.project.is_modified or task)
         return answer == QMessageBox.StandardButton.Discard
 
+    def _restore_geometry(self) -> None:
+        """Size, position, docks and toolbars as the user left them (QSettings)."""
+        from PySide6.QtCore import QSettings
+
+        settings = QSettings()
+        geometry, state = settings.value("window/geometry"), settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def save_geometry(self) -> None:
+        from PySide6.QtCore import QSettings
+
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+
     def closeEvent(self, event) -> None:
         if not self._may_discard():
             event.ignore()
             return
+        self.save_geometry()
         self.project.shutdown()
         self.autosaver.timer.stop()
         self.autosaver.discard()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QStatusBar,
+                               QWidget)
 
 from placement_planner.ui.formatting import percent, uk_number
 
@@ -14,6 +17,35 @@ STATUS_WORDS = {"optimal": "best possible plan", "feasible": "good plan, not pro
                 "infeasible": "locked placements cannot all be kept", "error": "planning failed"}
 
 
+class ElidedLabel(QLabel):
+    """A one-line label that never asks for more width than it has: long text ends in "…"
+    and the whole of it is the tooltip. Nothing in the status bar can widen the window."""
+
+    def __init__(self, text: str = "", min_chars: int = 12, parent=None) -> None:
+        super().__init__(text, parent)
+        self._min_chars = min_chars
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text if text else "")
+        self.update()
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().averageCharWidth() * self._min_chars, super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(min(hint.width(), self.fontMetrics().averageCharWidth() * 60), hint.height())
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), text)
+
+
 class PlanProgress(QWidget):
     """Phase, best value, bound and gap, elapsed time, and a Cancel button."""
 
@@ -21,7 +53,7 @@ class PlanProgress(QWidget):
         super().__init__(parent)
         self.bar = QProgressBar(maximumWidth=160, textVisible=False)
         self.bar.setAccessibleName("Planning progress")
-        self.label = QLabel()
+        self.label = ElidedLabel(min_chars=20)
         self.label.setAccessibleName("Planning progress details")
         self.cancel = QPushButton("Cancel")
         self.cancel.setToolTip("Stop planning and keep the best plan found so far (Esc)")
@@ -55,12 +87,12 @@ class StatusBar(QStatusBar):
     def __init__(self, project, parent=None) -> None:
         super().__init__(parent)
         self.project = project
-        self.loaded = QLabel("Nothing open")
-        self.plan_state = QLabel("No plan yet")
+        self.loaded = ElidedLabel("Nothing open")
+        self.plan_state = ElidedLabel("No plan yet")
         self.progress = PlanProgress(project)
-        self.addWidget(self.loaded)
-        self.addPermanentWidget(self.progress)
-        self.addPermanentWidget(self.plan_state)
+        self.addWidget(self.loaded, 2)
+        self.addPermanentWidget(self.progress, 2)
+        self.addPermanentWidget(self.plan_state, 1)
         project.loaded.connect(self._loaded)
         project.problems_changed.connect(self._loaded)
         project.plan_changed.connect(self._plan)

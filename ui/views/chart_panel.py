@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout,
                                QWidget)
 
@@ -47,6 +47,13 @@ class ChartPanel(QWidget):
         split.addWidget(self.numbers)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setObjectName(f"{self.title} splitter")
+        remembered = QSettings().value(f"splitters/{self.title}")
+        if remembered is not None:
+            split.restoreState(remembered)
+        split.splitterMoved.connect(
+            lambda *_: QSettings().setValue(f"splitters/{self.title}", split.saveState()))
+        self.splitter = split
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(split)

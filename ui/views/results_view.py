@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from placement_planner.ui.models.frame_model import FrameModel
 from placement_planner.ui.views.frame_table import FrameTable
@@ -24,20 +24,24 @@ class ResultsView(QWidget):
         self.allocations = FrameTable(FrameModel(), "Allocations")
         self.unplaced = FrameTable(FrameModel(columns=UNPLACED_COLUMNS), "Unplaced")
         self.combos: dict[str, QComboBox] = {}
-        bar = QHBoxLayout()
-        for column, label in FACETS:
+        # Two rows of three filters: the bar never makes the window wider than a laptop screen.
+        bar = QGridLayout()
+        for k, (column, label) in enumerate(FACETS):
             combo = QComboBox()
             combo.setAccessibleName(f"Show only {label}")
             combo.setToolTip(f"Show only allocations and unplaced groups for one {label.lower()}")
-            combo.setMinimumContentsLength(10)
+            combo.setMinimumContentsLength(8)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.currentTextChanged.connect(lambda text, c=column: self._combo_changed(c, text))
-            bar.addWidget(QLabel(label + ":"))
-            bar.addWidget(combo, 1)
+            caption = QLabel(label + ":")
+            caption.setBuddy(combo)
+            bar.addWidget(caption, k // 3, 2 * (k % 3))
+            bar.addWidget(combo, k // 3, 2 * (k % 3) + 1)
+            bar.setColumnStretch(2 * (k % 3) + 1, 1)
             self.combos[column] = combo
         clear = QPushButton("Clear filters")
         clear.clicked.connect(self.clear_filters)
-        bar.addWidget(clear)
+        bar.addWidget(clear, 0, 6)
         self.tables = QTabWidget()
         self.tables.addTab(self.allocations, "Allocations")
         self.tables.addTab(self.unplaced, "Unplaced (with reasons)")

@@ -47,6 +47,11 @@ EXCLUDED_MODULES = [
     "ortools.routing", "ortools.algorithms", "ortools.graph", "ortools.scheduling",
     "ortools.set_cover", "ortools.packing", "ortools.service", "ortools.bop",
     "immutabledict",
+    # SciPy: the solver uses scipy.sparse (and scipy.linalg under it), nothing else.
+    "scipy.optimize", "scipy.special", "scipy.stats", "scipy.interpolate", "scipy.spatial",
+    "scipy.fft", "scipy.fftpack", "scipy.integrate", "scipy.signal", "scipy.ndimage", "scipy.io",
+    "scipy.cluster", "scipy.odr", "scipy.datasets", "scipy.misc", "scipy.constants",
+    "scipy.differentiate",
     # Development tools and optional pandas back ends.
     "pytest", "_pytest", "hypothesis", "pytestqt", "setuptools", "pip", "wheel",
     "sphinx", "docutils", "pyarrow", "sqlalchemy", "psycopg2", "tables", "fsspec", "gcsfs",
@@ -62,7 +67,9 @@ PRUNE_PATTERNS = [
     "PySide6/Qt/qml/*", "PySide6/qml/*",
     "*Qt6WebEngine*", "*Qt6Quick*", "*Qt6Qml*", "*Qt6Pdf*", "*Qt6VirtualKeyboard*",
     "*Qt6Designer*", "*Qt6Multimedia*", "*Qt6Charts*", "*Qt6Graphs*", "*Qt6DataVisualization*",
-    "*Qt6Sql*", "*Qt6Test*",
+    "*Qt6Sql*", "*Qt6Test*", "*Qt6Network*",
+    # Windows: the software OpenGL fallback (20 MB) serves Qt Quick and OpenGL widgets only.
+    "*opengl32sw.dll",
     "*/plugins/platforms/*qminimal*", "*/plugins/platforms/*qvnc*", "*/plugins/platforms/*qlinuxfb*",
     "*/plugins/platforms/*qeglfs*", "*/plugins/platforms/*qvkkhrdisplay*",
     "*/plugins/platforms/*qdirect2d*", "*/plugins/egldeviceintegrations/*",

@@ -88,6 +88,7 @@ def test_user_guide_and_every_image_it_shows_are_shipped():
     "PySide6/plugins/platforms/qminimal.dll",
     "PySide6/Qt/plugins/imageformats/libqtiff.so",
     "PySide6\\plugins\\sqldrivers\\qsqlite.dll",
+    "PySide6/opengl32sw.dll",
 ])
 def test_unused_qt_parts_are_cut(dest):
     assert bundle.is_pruned(dest)
@@ -97,6 +98,7 @@ def test_unused_qt_parts_are_cut(dest):
     "PySide6/Qt/lib/libQt6Widgets.so.6",
     "PySide6/Qt/lib/libQt6OpenGL.so.6",          # pyqtgraph imports QtOpenGL
     "PySide6/Qt6Gui.dll",
+    "PySide6/Qt6OpenGL.dll",
     "ortools/.libs/libortools.so.9",
     "ortools/pdlp/python/pdlp.cpython-311-x86_64-linux-gnu.so",
     "google/protobuf/descriptor.py",

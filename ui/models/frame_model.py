@@ -16,6 +16,20 @@ from PySide6.QtGui import QColor
 from placement_planner.ui.formatting import percent, uk_date, uk_number
 
 DEFAULT_FORMATS = {c: percent for c in ("utilisation", "shortfall", "fill_rate")}
+
+
+def _one_decimal(value) -> str:
+    return uk_number(value, 1)
+
+
+def unit_format(column: str):
+    """One number format per unit: distances (km) always with one decimal ("14.0", "4.5"),
+    shares as percentages; None = the column's own type decides."""
+    if column in DEFAULT_FORMATS:
+        return DEFAULT_FORMATS[column]
+    if column.endswith("_km") or column in ("learner_km", "distance"):
+        return _one_decimal
+    return None
 RAW_ROLE = Qt.ItemDataRole.UserRole + 1      # the unformatted value
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -115,7 +129,8 @@ class FrameModel(QAbstractTableModel):
         arr = self._arrays[index.column()]
         value = arr[self.order[index.row()]]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            fmt = self._formats.get(self.columns[index.column()])
+            name = self.columns[index.column()]
+            fmt = self._formats.get(name) or unit_format(name)
             return fmt(value) if fmt else self._text(value, arr.dtype)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return RIGHT if arr.dtype.kind in "iuf" else LEFT

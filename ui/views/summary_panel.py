@@ -45,6 +45,9 @@ def figure_text(key: str, s: dict) -> str:
     if key in ("min_group_fill", "gap"):
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
+        if key == "gap" and value < 0.0005 and str(s.get("status")) in ("time_limit", "cancelled"):
+            # Tier 1 proven, later goals stopped early: do not let "0.0 %" read as "finished".
+            return "most learners placed: proven; later goals stopped early"
         return f"proven within {percent(value)} of the best possible plan" if key == "gap" else percent(value)
     if key == "status":
         return STATUS_WORDS.get(str(value), str(value)).capitalize()

@@ -100,8 +100,8 @@ def check_bundle(folder: Path, windows: bool | None = None) -> list[str]:
     if windows:
         wanted.append(folder / f"{NAME}-cli.exe")
     missing = [str(p.relative_to(folder)) for p in wanted if not p.exists()]
-    if not any(internal.glob("ortools/**/*pdlp*")):
-        missing.append("_internal/ortools/pdlp (OR-Tools PDLP extension)")
+    if not any(internal.glob("ortools/linear_solver/python/model_builder_helper*")):
+        missing.append("_internal/ortools/linear_solver/python/model_builder_helper (OR-Tools, runs PDLP)")
     unwanted = [str(p.relative_to(folder)) for p in internal.rglob("*")
                 if p.is_file() and bundle.is_pruned(p.relative_to(internal).as_posix())]
     return [f"missing: {m}" for m in missing] + [f"should have been cut: {u}" for u in unwanted[:10]]

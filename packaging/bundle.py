@@ -16,9 +16,9 @@ OUR_PACKAGES = ["placement_planner", "placement_planner.solver", "placement_plan
 DATA_PACKAGES = ["placement_planner.resources", "placement_planner.sample_data"]
 
 HIDDEN_IMPORTS = [
-    # OR-Tools is used only by the PDLP child (solver/lp_bound.py), imported inside a function.
-    "ortools.pdlp.python.pdlp",
-    "ortools.pdlp.solvers_pb2",
+    # OR-Tools is used only for PDLP, through model_builder, imported inside a function
+    # (solver/lp_bound.py).
+    "ortools.linear_solver.python.model_builder",
     # The workbook readers and writers.
     "python_calamine",
     "openpyxl",
@@ -42,8 +42,8 @@ EXCLUDED_MODULES = [
     # pyqtgraph extras: 3D (PyOpenGL), Jupyter, examples, its own multiprocess, other exporters.
     "pyqtgraph.opengl", "pyqtgraph.jupyter", "pyqtgraph.examples", "OpenGL", "jupyter_rfb",
     "matplotlib", "IPython", "yaml", "sqlite3", "cupy", "numba", "h5py", "colorcet",
-    # OR-Tools solvers the planner does not call (only PDLP).
-    "ortools.sat", "ortools.constraint_solver", "ortools.linear_solver", "ortools.math_opt",
+    # OR-Tools solvers and wrappers the planner does not call (PDLP runs through model_builder).
+    "ortools.sat", "ortools.constraint_solver", "ortools.pdlp", "ortools.math_opt",
     "ortools.routing", "ortools.algorithms", "ortools.graph", "ortools.scheduling",
     "ortools.set_cover", "ortools.packing", "ortools.service", "ortools.bop",
     "immutabledict",

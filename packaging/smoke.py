@@ -5,7 +5,7 @@
 Runs the built binary as a user would, offscreen, with its user data in a fresh folder:
 ``--version``; ``validate`` on the messy sample (must report errors, exit 1) and on the demo
 workbooks (exit 0); ``solve`` on the demo workbooks (writes the workbook and a summary with
-learners placed); the PDLP child (``--pdlp-child``) on a tiny LP; and the app itself
+learners placed); OR-Tools' PDLP (``--pdlp-child``) on a tiny LP; and the app itself
 (``--smoke-test --plan``): it opens the sample, plans it in the planning child
 (``--plan-child``) and closes cleanly, leaving no crash journal behind. Start-up is the time
 from launching the process to the window being usable with the sample loaded. ``--source``
@@ -88,23 +88,33 @@ def app_start(command: list[str], env: dict, plan: bool) -> tuple[float, float]:
 
 
 def check_pdlp_child(exe: Path) -> None:
-    """The optimiser's LP helper, started from the frozen binary, solves a tiny LP."""
+    """OR-Tools' PDLP inside the frozen binary: ``--pdlp-child`` reads an LP from stdin
+    (solver/lp_bound.py's format) and answers (x, duals) pickled on stdout."""
+    import pickle
+
     import numpy as np
-    from scipy.sparse import csc_matrix
 
     from placement_planner.solver import lp_bound
 
-    original = lp_bound.child_command
-    lp_bound.child_command = lambda: [str(exe), "--pdlp-child"]
+    # max x1 + x2 with x1 + x2 <= 1.5 and 0 <= x <= 1: the optimum is 1.5.
+    arrays = [np.array([0, 1, 2], dtype=np.int32), np.array([0, 0], dtype=np.int32), np.array([1.0, 1.0]),
+              np.array([0.0]), np.array([1.5]), np.array([1.0, 1.0]), np.array([1.0, 1.0])]
+    proc = subprocess.Popen([str(exe), "--pdlp-child"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
     try:
-        # max x1 + x2 with x1 + x2 <= 1.5 and 0 <= x <= 1: the optimum is 1.5.
-        answer = lp_bound.pdlp_solution(csc_matrix(np.array([[1.0, 1.0]])), np.array([0.0]), np.array([1.5]),
-                                        np.array([1.0, 1.0]), np.array([1.0, 1.0]), time_limit=30.0)
-    finally:
-        lp_bound.child_command = original
+        lp_bound._send(proc.stdin, arrays, ((1, 2), 30.0, 1))
+        proc.stdin.close()
+        out = proc.stdout.read()
+        err = proc.stderr.read()
+        proc.wait(TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise SmokeFailure("the frozen --pdlp-child did not answer within the time limit") from None
+    answer = pickle.loads(out) if proc.returncode == 0 and out else None
     if answer is None or abs(float(np.sum(answer[0])) - 1.5) > 1e-3:
-        raise SmokeFailure(f"the frozen PDLP child gave {answer!r} for an LP whose optimum is 1.5")
-    print(f"ok   {exe.name} --pdlp-child  (LP optimum {float(np.sum(answer[0])):.3f})", flush=True)
+        raise SmokeFailure(f"the frozen --pdlp-child (exit {proc.returncode}) gave {answer!r} for an LP "
+                           f"whose optimum is 1.5\n--- stderr ---\n{err.decode('utf-8', 'replace')[-3000:]}")
+    print(f"ok   {exe.name} --pdlp-child  (OR-Tools PDLP, LP optimum {float(np.sum(answer[0])):.3f})", flush=True)
 
 
 def smoke(bundle: Path, repeat: int, source: bool) -> dict:

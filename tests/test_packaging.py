@@ -100,7 +100,7 @@ def test_unused_qt_parts_are_cut(dest):
     "PySide6/Qt6Gui.dll",
     "PySide6/Qt6OpenGL.dll",
     "ortools/.libs/libortools.so.9",
-    "ortools/pdlp/python/pdlp.cpython-311-x86_64-linux-gnu.so",
+    "ortools/linear_solver/python/model_builder_helper.cpython-311-x86_64-linux-gnu.so",
     "google/protobuf/descriptor.py",
     "placement_planner/sample_data/demo_supply.xlsx",
     "placement_planner/resources/reference/gp_practices.csv",
@@ -135,13 +135,13 @@ def test_no_module_our_code_imports_is_excluded():
         return any(name == e or name.startswith(e + ".") for e in bundle.EXCLUDED_MODULES)
 
     used = imported_modules() | set(bundle.HIDDEN_IMPORTS)
-    assert "ortools.pdlp.python.pdlp" in used
+    assert "ortools.linear_solver.python.model_builder" in used
     assert not sorted(n for n in used if excluded(n))
 
 
 def test_app_libraries_import_with_the_excluded_modules_blocked():
     """In a child with every excluded module made unimportable (as in the bundle), the
-    app's windows, the charts (pyqtgraph needs QtOpenGL) and the PDLP child still import."""
+    app's windows, the charts (pyqtgraph needs QtOpenGL) and OR-Tools' PDLP still import."""
     code = textwrap.dedent(f"""
         import importlib, importlib.abc, pkgutil, sys
         BLOCKED = {bundle.EXCLUDED_MODULES!r}
@@ -152,8 +152,8 @@ def test_app_libraries_import_with_the_excluded_modules_blocked():
                 return None
         sys.meta_path.insert(0, Block())
         import pyqtgraph
-        from ortools.pdlp.python import pdlp
-        from ortools.pdlp import solvers_pb2
+        from ortools.linear_solver.python import model_builder
+        model_builder.Solver("pdlp")
         import placement_planner.cli, placement_planner.ui.main_window, placement_planner.ui.plan_child
         for package in ("placement_planner", "placement_planner.solver", "placement_planner.ui"):
             module = importlib.import_module(package)
@@ -200,7 +200,7 @@ def fake_bundle(folder: Path, windows: bool) -> Path:
              internal / "placement_planner/sample_data/demo_demand.xlsx",
              internal / "placement_planner/resources/reference/ATTRIBUTION.md",
              internal / bundle.DOCS_FOLDER / "user-guide.md",
-             internal / "ortools/pdlp/python/pdlp.so"]
+             internal / "ortools/linear_solver/python/model_builder_helper.so"]
     if windows:
         files.append(folder / "placement-planner-cli.exe")
     for f in files:
@@ -284,3 +284,20 @@ def test_user_data_goes_to_local_appdata_on_windows(monkeypatch, tmp_path):
     assert logs.user_data_dir() == tmp_path / "Local" / "PlacementPlanner"
     monkeypatch.setenv("PLACEMENT_PLANNER_DATA", str(tmp_path / "managed"))
     assert logs.user_data_dir() == tmp_path / "managed"
+
+
+def test_help_shows_the_shipped_guide_with_its_screenshots(qtbot):
+    """Help > User guide renders the guide that ships, and its relative image links load."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QTextDocument
+
+    from placement_planner.paths import user_guide_path
+    from placement_planner.ui.help import TextDialog
+
+    path = user_guide_path()
+    dialog = TextDialog("User guide", path.read_text(encoding="utf-8"), base=path.parent)
+    qtbot.addWidget(dialog)
+    image = re.search(r"!\[[^\]]*\]\(([^)\s]+)\)", path.read_text(encoding="utf-8")).group(1)
+    data = dialog.browser.loadResource(QTextDocument.ResourceType.ImageResource, QUrl(image))
+    assert data is not None and len(data) > 1000
+    assert "Open your spreadsheets" in dialog.browser.toPlainText()

@@ -90,11 +90,13 @@ def copy_samples(folder: Path) -> list[Path]:
 class TextDialog(QDialog):
     """A Markdown document shown in the app: no browser, no network."""
 
-    def __init__(self, title: str, markdown: str, parent=None) -> None:
+    def __init__(self, title: str, markdown: str, parent=None, base: Path | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(True)
+        if base is not None:   # the guide's images (screenshots/...) are relative to its folder
+            self.browser.setSearchPaths([str(base)])
         self.browser.setMarkdown(markdown)
         self.browser.setAccessibleName(title)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
         if path is None:
             self.status.showMessage(f"The {title.lower()} is not installed with this copy.", 8000)
             return
-        TextDialog(title, path.read_text(encoding="utf-8"), self).exec()
+        TextDialog(title, path.read_text(encoding="utf-8"), self, base=path.parent).exec()
 
     def user_guide(self) -> None:
         self._show_doc("User guide", "user-guide.md", "README.md")

@@ -81,7 +81,8 @@ def main() -> None:
         cold_plan = solve(applied.data, SolveOptions(time_limit_s=args.time_limit))
         cold_s = time.perf_counter() - t0
         cold = measure(label, applied.data, cold_plan, applied.previous, data.demand)
-        rows.append((label, warm_s, warm.summary, warm.plan.messages[:1], cold_s, cold.summary))
+        tiers = [m for m in warm.plan.messages if m.startswith("solver seconds")]
+        rows.append((label, warm_s, warm.summary, warm.plan.messages[:1] + tiers, cold_s, cold.summary))
 
     print()
     print("| scenario | re-planned from baseline | placed | moved | status | cold solve | placed | moved | status | ratio |")
@@ -91,7 +92,7 @@ def main() -> None:
               f"| {cold_s:.2f} s | {c['learners_placed']:,} | {c['learners_moved']:,} | {c['status']} "
               f"| {cold_s / max(warm_s, 1e-9):.1f}x |")
     for label, _, _, note, _, _ in rows:
-        print(f"  {label}: {note[0] if note else ''}")
+        print(f"  {label}: {' '.join(note)}")
 
     if not args.skip_compare:
         book = ScenarioBook()

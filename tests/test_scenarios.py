@@ -300,3 +300,32 @@ def test_replanning_only_the_parts_a_change_reaches_matches_a_whole_solve():
         ["demand_id", "site_id", "start_week", "learners"]].reset_index(drop=True)
     pd.testing.assert_frame_equal(nursing(out.plan.allocations), nursing(baseline.plan.allocations),
                                   check_dtype=False)
+
+
+def test_previous_plan_kept_as_is_when_tier1_cannot_place_more():
+    """More travel allowed but no more places: the previous plan is provably still the best and
+    comes back unchanged (the shortcut), the same as a whole solve."""
+    from placement_planner.scenarios.plan import prepare, scenario_tiers
+    from placement_planner.scenarios.reuse import previous_if_still_best
+    from placement_planner.solver import SolveOptions, solve
+
+    base = _three_sites_full()
+    baseline = plan_baseline(base, time_limit_s=30)
+    change = ch("travel_limit", value=500)
+    applied = prepare(base, [change], baseline.plan)
+    options = SolveOptions(time_limit_s=30, tiers=scenario_tiers(base.settings), start_from=applied.data.previous)
+    kept = previous_if_still_best(applied.data, options)
+    assert kept is not None and kept.status is PlanStatus.OPTIMAL
+    assert learners_moved(applied.previous, kept.allocations) == 0
+    whole = solve(applied.data, options)
+    assert learners_moved(applied.previous, whole.allocations) == 0
+    assert int(whole.allocations["learners"].sum()) == int(kept.allocations["learners"].sum()) == 5
+    # a scale-up that can be placed (2 spare places) is not taken for the previous plan
+    grown = prepare(base, [ch("scale_demand", demand_id="D3", value=2)], baseline.plan)
+    assert previous_if_still_best(grown.data, dataclasses_replace(options, start_from=grown.data.previous)) is None
+
+
+def dataclasses_replace(obj, **kw):
+    import dataclasses
+
+    return dataclasses.replace(obj, **kw)

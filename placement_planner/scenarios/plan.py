@@ -72,7 +72,7 @@ def solve_scenario(base: PlanningData, applied: Applied, baseline_plan: Plan | N
                    threads=None, progress=None) -> Plan:
     """The scenario's plan from the previous plan: only the parts the changes reach are solved
     again when that is exact (reuse.py), else the whole scenario."""
-    from placement_planner.scenarios.reuse import reusable, solve_affected
+    from placement_planner.scenarios.reuse import previous_if_still_best, reusable, solve_affected
     from placement_planner.solver import SolveOptions, solve
 
     data = applied.data
@@ -80,7 +80,7 @@ def solve_scenario(base: PlanningData, applied: Applied, baseline_plan: Plan | N
     options = SolveOptions(time_limit_s=time_limit_s, threads=threads, tiers=tiers, start_from=data.previous)
     if reusable(baseline_plan, not len(base.previous), tiers):
         return solve_affected(applied, options, progress)
-    return solve(data, options, progress)
+    return previous_if_still_best(data, options, progress) or solve(data, options, progress)
 
 
 def plan_baseline(base: PlanningData, *, time_limit_s=None, threads=None, progress=None,

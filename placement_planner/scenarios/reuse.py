@@ -84,7 +84,8 @@ def solve_affected(applied: Applied, options, progress=None) -> Plan:
     sub = dataclasses.replace(data, demand=data.demand.loc[rows].reset_index(drop=True), locked=keep(data.locked),
                               previous=keep(data.previous), source_sheets={})
     start_from = keep(options.start_from) if options.start_from is not None else None
-    plan = solve(sub, dataclasses.replace(options, start_from=start_from), progress)
+    sub_options = dataclasses.replace(options, start_from=start_from)
+    plan = previous_if_still_best(sub, sub_options, progress) or solve(sub, sub_options, progress)
     if getattr(plan.status, "value", plan.status) in ("infeasible", "error"):
         return plan
     prev = data.previous
@@ -110,3 +111,75 @@ def options_bound(data) -> float:
     weight = pd.Series(data.weights(), index=data.demand["demand_id"].astype(str))
     prev = data.previous
     return float((prev["demand_id"].astype(str).map(weight).fillna(0) * prev["learners"]).sum())
+
+
+def previous_if_still_best(data, options, progress=None) -> Plan | None:
+    """The previous plan (less the rows that are no longer placement options) when it is provably
+    the scenario's best plan; None otherwise.
+
+    With tier 1 first and keep-previous second: if what is left of the previous plan fits the
+    scenario (every row still an option, no group over its learners, no pool over its places in
+    any week) and the scenario's proven tier-1 optimum is no more than what it places, it keeps
+    every previous learner that can be kept and no plan keeping them all can place anyone more,
+    so it is the one best plan whatever the lower tiers say. Costs a tier-1 solve; skipped for
+    parts the solver gives to PDLP, where tier 1 is the expensive tier.
+    """
+    from placement_planner.solver import SolveOptions, solve
+    from placement_planner.solver.problem import build_problem, previous_options
+    from placement_planner.solver.run import PDLP_MIN_COLUMNS
+
+    tiers = tuple(options.tiers or ())
+    prev = data.previous
+    if tiers[:2] != (Tier.PLACED, Tier.KEEP_PREVIOUS) or not len(prev) or not _keeps_locks(prev, data.locked):
+        return None
+    problem = build_problem(data)
+    if len(problem.g) >= PDLP_MIN_COLUMNS:
+        return None
+    rows, v, n = previous_options(data, problem)
+    still = np.zeros(len(prev), dtype=bool)
+    keys = prev.assign(demand_id=prev["demand_id"].astype(str), site_id=prev["site_id"].astype(str))
+    # rows of the previous plan that are still options (previous_options keeps their order)
+    ok = keys["demand_id"].isin(set(data.demand["demand_id"].astype(str))).to_numpy()
+    if len(n) != int(ok.sum()):
+        return None          # some row of a known group is no longer an option: ambiguous, solve it
+    still[ok] = True
+    per_row = np.bincount(rows, weights=n, minlength=len(data.demand))
+    if np.any(per_row > data.demand["learners"].to_numpy()):
+        return None
+    used = np.zeros_like(problem.pools.places)
+    weeks = problem.groups.weeks[problem.g[v]]
+    for k in range(int(weeks.max()) if len(weeks) else 0):
+        live = weeks > k
+        np.add.at(used, (problem.p[v][live], problem.t[v][live] + k), n[live])
+    if np.any(used > problem.pools.places):
+        return None
+    weight = data.weights()
+    kept_value = float(np.sum(weight[rows] * n))
+    limit = options.time_limit_s if options.time_limit_s is not None else data.settings.time_limit_s
+    first = solve(data, dataclasses.replace(options, tiers=(Tier.PLACED,), time_limit_s=max(1.0, limit / 3)), progress)
+    status = getattr(first.status, "value", first.status)
+    if status != "optimal" or first.bound > kept_value + 1e-6:
+        return None
+    return Plan(allocations=prev.loc[still].drop(columns=["row"], errors="ignore").reset_index(drop=True),
+                status=PlanStatus.OPTIMAL, tier_values={Tier.PLACED.value: kept_value}, bound=kept_value, gap=0.0,
+                solve_seconds=first.solve_seconds,
+                messages=["The previous plan is still the best: tier 1 cannot place more than it keeps, so "
+                          "every learner stays where they were."])
+
+
+def _keeps_locks(prev: pd.DataFrame, locked: pd.DataFrame) -> bool:
+    """Does the plan hold every locked allocation (at the site; in the pool when a setting is given)?"""
+    from placement_planner.solver.pools import fold
+
+    if not len(locked):
+        return True
+    plan = pd.DataFrame({"d": prev["demand_id"].astype(str).to_numpy(), "s": prev["site_id"].astype(str).to_numpy(),
+                         "p": fold(prev["setting"]), "n": prev["learners"].to_numpy()})
+    at_site = plan.groupby(["d", "s"])["n"].sum()
+    in_pool = plan.groupby(["d", "s", "p"])["n"].sum()
+    for d, site, setting, n in zip(locked["demand_id"].astype(str), locked["site_id"].astype(str),
+                                   fold(locked["setting"]), locked["learners"].to_numpy()):
+        have = in_pool.get((d, site, setting), 0) if setting else at_site.get((d, site), 0)
+        if have < n:
+            return False
+    return True

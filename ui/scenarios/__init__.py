@@ -17,3 +17,6 @@ def install(window) -> None:
     window.tabs.addTab(window.scenarios_panel, "Scenarios")
     install_context_menus(window, window.scenario_store)
     window.scenario_store.message.connect(lambda text: window.status.showMessage(text, 8000))
+    advice = getattr(window, "advice_panel", None)     # installed first: give it the scenarios to add to
+    if advice is not None and getattr(advice, "store", None) is None:
+        advice.store = window.scenario_store

@@ -18,6 +18,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--places", type=int, default=8)
     parser.add_argument("--top", type=int, default=5)
+    parser.add_argument("--time-limit", type=float, default=None,
+                        help="seconds each solve may take (default: the workbook's time_limit_s)")
     parser.add_argument("--input", action="append", default=[], metavar="FILE",
                         help="benchmark this workbook instead of generating (repeatable)")
     args = parser.parse_args()
@@ -33,7 +35,7 @@ def main() -> None:
                 cli(["generate", "--scale", scale, "--seed", str(args.seed), "-o", str(path)])
             data = load_workbooks([path]).data
             t0 = time.perf_counter()
-            a = advise(data, args.places, args.top)
+            a = advise(data, args.places, args.top, time_limit_s=args.time_limit)
             wall = time.perf_counter() - t0
             t = a.timings
             unplaced = data.learners_requested - a.baseline.learners

@@ -25,6 +25,8 @@ from placement_planner.domain import PlanningData
 SHIFT_WEEKS = 4
 SHIFT, ANY_SETTING, TRAVEL, ADD_PLACES = "shift_start", "any_setting", "travel_limit", "add_places"
 KINDS = (SHIFT, ANY_SETTING, TRAVEL, ADD_PLACES)
+FAVOUR = 1e-4
+MAX_ALONE = 10
 NO_FIX = "none of: another start within 4 weeks, any setting, wider travel, more places nearby"
 
 
@@ -68,12 +70,27 @@ def part_fixes(part: PlanningData, base: Measured, time_limit_s: float | None = 
         trial, words, changes = builders[kind](open_rows)
         if not words:
             continue
-        m = solve_tier1(trial, start_from=base.plan.allocations, time_limit_s=time_limit_s)
+        m = solve_tier1(_favour(trial, list(words)), start_from=base.plan.allocations, time_limit_s=time_limit_s)
         gained[kind] = placed_per_row(trial, m.plan.allocations) - ctx.placed
         plans[kind] = m.plan.allocations
         trials[kind] = (trial, words, changes)
         done = np.array([r in words and gained[kind][r] >= left[r] for r in open_rows], dtype=bool)
         open_rows = open_rows[~done]
+    # A row no batch credited (its gain went to another row of the batch) gets its places fix
+    # re-solved on its own, for a few rows per profession.
+    alone = [r for r in open_rows if not any(k in trials and r in trials[k][1] and gained[k][r] > 0
+                                             for k in KINDS)]
+    for r in alone[:MAX_ALONE]:
+        trial, words, changes = _add_places(part, ctx, np.array([r]), left)
+        if not words:
+            continue
+        m = solve_tier1(_favour(trial, [r]), start_from=base.plan.allocations, time_limit_s=time_limit_s)
+        n = int((placed_per_row(trial, m.plan.allocations) - ctx.placed)[r])
+        if n > 0:
+            if ADD_PLACES not in trials:
+                trials[ADD_PLACES], gained[ADD_PLACES] = (trial, {}, {}), np.zeros(len(demand), dtype=np.int64)
+            trials[ADD_PLACES][1][r], trials[ADD_PLACES][2][r] = words[r], changes[r]
+            gained[ADD_PLACES][r] = n
     out = []
     for r in rows:
         best, best_n = "", 0
@@ -91,6 +108,15 @@ def part_fixes(part: PlanningData, base: Measured, time_limit_s: float | None = 
                 change["value"] = shift
         out.append(Fix(did, best, words, min(best_n, int(left[r])), change))
     return out
+
+
+def _favour(trial: PlanningData, rows: list[int]) -> PlanningData:
+    """Among plans placing as many weighted learners, prefer those placing the rows being fixed:
+    their priority is raised by a relative FAVOUR, far below any difference between priorities
+    a coordinator types, so the plan's tier 1 is unchanged but ties go to these rows (without
+    it, a batch's gain may land on other groups of equal priority and the row shows 0)."""
+    priority = trial.demand["priority"].to_numpy(dtype=float)
+    return with_demand(trial, {r: {"priority": float(priority[r]) * (1.0 + FAVOUR)} for r in rows})
 
 
 def _shift(part: PlanningData, rows: np.ndarray):

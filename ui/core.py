@@ -23,6 +23,7 @@ class Loaded:
     problems: list = field(default_factory=list)     # Problem items
     tables: dict = field(default_factory=dict)       # typed sheets, every row (errors too)
     sheet_files: dict = field(default_factory=dict)  # sheet key -> file name it came from
+    recheck_keys: set = field(default_factory=set)   # where a re-check of the data finds problems
 
     @property
     def has_errors(self) -> bool:
@@ -52,8 +53,14 @@ def load(paths: list[str], progress=None) -> Loaded:
 
     result = load_workbooks([str(p) for p in paths])
     tables = {name.lower(): frame for name, frame in getattr(result, "tables", {}).items()}
-    return Loaded([str(p) for p in paths], result.data, list(result.problems), tables,
-                  sheet_files(paths, result.problems))
+    problems = list(result.problems)
+    keys = set()
+    if result.data is not None and not any(p.is_error for p in problems):
+        from placement_planner.ui.fixing import problem_key
+
+        keys = {problem_key(p) for p in revalidate(result.data)}
+    return Loaded([str(p) for p in paths], result.data, problems, tables,
+                  sheet_files(paths, result.problems), keys)
 
 
 def sheet_files(paths: list[str], problems=()) -> dict[str, str]:

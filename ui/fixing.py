@@ -48,6 +48,24 @@ def column_for(table: str, header: str | None, columns) -> str | None:
     return next((c for c in columns if name_key(c) == key), None)
 
 
+def problem_key(p, columns_of=None) -> tuple:
+    """(table, Excel row, typed column): where a problem is, whoever named the column."""
+    table = table_of(p.sheet)
+    if table is None:
+        return (p.sheet or "", int(p.row or 0), p.column or "")
+    from placement_planner.domain import CAPACITY_COLUMNS, DEMAND_COLUMNS, LOCKED_COLUMNS, SITE_COLUMNS
+
+    columns = {"sites": SITE_COLUMNS, "capacity": CAPACITY_COLUMNS, "demand": DEMAND_COLUMNS,
+               "locked": LOCKED_COLUMNS}[table]
+    return (table, int(p.row or 0), column_for(table, p.column, columns) or p.column or "")
+
+
+def load_only(load_problems: list, recheck_keys: set) -> list:
+    """Problems found when loading that the re-check cannot find again (notes made while
+    reading, such as an old ICB name read as the current one): kept until the next load."""
+    return [p for p in load_problems if problem_key(p) not in recheck_keys]
+
+
 def _same(a, b) -> bool:
     try:
         if pd.isna(a) and pd.isna(b):

@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         p = self.project
         p.problems_changed.connect(lambda: self.problems.set_problems(p.problems))
         self.problems.problem_activated.connect(self.go_to_problem)
+        self.problems.fix_requested.connect(self.apply_suggestions)
         p.modified_changed.connect(self.setWindowModified)
         p.busy_changed.connect(self._busy)
         p.failed.connect(lambda title, msg: QMessageBox.warning(self, title, msg))
@@ -304,6 +305,31 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(view)
         view.select_position(position, column)
         self.status.showMessage(problem.message, 10000)
+
+    def apply_suggestions(self, problems: list, label: str) -> None:
+        """The Problems panel's "Apply suggestion" / "Fix all like this"."""
+        from placement_planner.ui.views.problems_panel import suggestion
+
+        cells, fixed = [], []
+        for problem in problems:
+            where = self.data_tables.locate(problem)
+            value = suggestion(problem)
+            if where is None or value is None or where[2] is None:
+                continue
+            table, position, column = where
+            try:
+                from placement_planner.ui.edits import parse_any
+
+                typed = parse_any(self.project.table(table), column, value)
+            except ValueError:
+                continue
+            cells.append((table, position, column, typed))
+            fixed.append(problem)
+        if not cells:
+            self.status.showMessage("Nothing to change: the cells could not be found.", 8000)
+            return
+        self.project.apply_fixes(cells, fixed, label)
+        self.status.showMessage(f"Changed {len(cells):,} cell(s): {label}. Undo (Ctrl+Z) puts them back.", 10000)
 
     def _loaded(self) -> None:
         p = self.project

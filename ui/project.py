@@ -7,7 +7,7 @@ here, and redraw on the signals (``loaded``, ``edited``, ``plan_changed``, ...).
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from placement_planner.recovery import Journal
 from placement_planner.ui import core
@@ -15,6 +15,30 @@ from placement_planner.ui.plan_child import plan_in_child
 from placement_planner.ui.edits import (CellEdit, EditCellCommand, EditRefused, SettingsCommand,
                                         parse_edit)
 from placement_planner.ui.workers import BackgroundTask
+
+
+def _key(problem) -> tuple:
+    return (problem.sheet, problem.row, problem.column, problem.message)
+
+
+class _FixCommand(QUndoCommand):
+    """Suggested values put in their cells; undo puts the old ones back and the problems return."""
+
+    def __init__(self, project, write, changes, keys, label) -> None:
+        super().__init__(label)
+        self._project, self._write, self._changes, self._keys = project, write, changes, keys
+
+    def redo(self) -> None:
+        for table, position, column, _old, new in self._changes:
+            self._write(table, position, column, new)
+        self._project._resolved |= self._keys
+        self._project._after_fixes(self._changes)
+
+    def undo(self) -> None:
+        for table, position, column, old, _new in self._changes:
+            self._write(table, position, column, old)
+        self._project._resolved -= self._keys
+        self._project._after_fixes(self._changes)
 
 
 class _Tables:
@@ -56,6 +80,8 @@ class Project(QObject):
         self._recovery = None             # a crashed session's changes, replayed after loading
         self._edited_tables: set[str] = set()   # their loaded sheets are written from the typed table
         self.fixing = None                # a FixSession while a workbook with errors is fixed here
+        self._resolved: set = set()       # problems fixed by their own suggestion (until undone)
+        self._load_only: list = []        # load notes a re-check cannot find again
         self.sheet_files: dict[str, str] = {}   # sheet key -> the file it came from
         self.headers: dict[str, dict[str, str]] = {}   # table -> column -> the user's header
         self.planner = None               # (data, progress) -> core.Results; None: a child process
@@ -107,6 +133,10 @@ class Project(QObject):
         self.data, self.problems = loaded.data, loaded.problems
         self.all_rows = loaded.tables
         self.sheet_files = dict(loaded.sheet_files)
+        self._resolved = set()
+        from placement_planner.ui.fixing import load_only
+
+        self._load_only = load_only(loaded.problems, loaded.recheck_keys)
         self.headers = headers_of(loaded.data.source_sheets if loaded.data is not None else {})
         # Errors are fixed here, in every row, when the sheets themselves could be read.
         self.fixing = (FixSession(loaded.tables, loaded.problems, loaded.data)
@@ -215,8 +245,35 @@ class Project(QObject):
             if data is not None:
                 self.data = data
         else:
-            problems = core.revalidate(self.data)
-        self.problems = with_file(problems, self.sheet_files)
+            problems = self._load_only + core.revalidate(self.data)
+        self.problems = [p for p in with_file(problems, self.sheet_files) if _key(p) not in self._resolved]
+
+    def apply_fixes(self, cells: list, problems: list, label: str) -> None:
+        """Put each suggested value in its cell, as one undoable change ("Fix all like this").
+
+        ``cells``: (table, position, column, value). The problems they answer are dropped from
+        the list even when the typed value was already read that way (an old ICB name is read
+        as the current one): the table is then written back with the current names on save.
+        """
+        from placement_planner.ui.edits import set_cell
+
+        write = self.fixing.set if self.fixing is not None else \
+            (lambda t, p, c, v: set_cell(self.data, t, p, c, v))
+        changes = [(t, pos, c, self.table(t)[c].iloc[pos], v) for t, pos, c, v in cells]
+        keys = {_key(p) for p in problems}
+        self.undo_stack.push(_FixCommand(self, write, changes, keys, label))
+
+    def _after_fixes(self, changes) -> None:
+        for table, position, column, _old, _new in changes:
+            self._edited_tables.add(table)
+            self.journal.record_cell(table, position, column, self.table(table)[column].iloc[position])
+        self._recheck()
+        for table, position, column, old, new in changes:
+            self.edited.emit(CellEdit(table, position, column, old, new))
+        if self.results is not None and not self.plan_stale:
+            self.plan_stale = True
+            self.plan_changed.emit()
+        self.problems_changed.emit()
 
     def _note_refused(self, table, position, column, text, message) -> None:
         # A refused edit is a passing message, not a problem in the workbook: the cell keeps

@@ -11,8 +11,7 @@ from ui_workbooks import write_small
 def test_problem_click_selects_offending_cell(qtbot, window, tmp_path):
     open_and_wait(qtbot, window, [write_small(tmp_path / "bad.xlsx", bad_places=True)])
     problems = window.problems
-    errors = [r for r in range(problems.proxy.rowCount())
-              if problems.proxy.index(r, 0).data() == "Error"]
+    errors = [k for k, index in enumerate(problems.problem_indexes()) if index.data() == "Error"]
     assert errors, "the bad places value is reported"
     problems.activate_row(errors[0])
     capacity = window.data_tables.tables["capacity"]

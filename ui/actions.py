@@ -20,6 +20,25 @@ def remember(paths: list[str]) -> None:
     QSettings().setValue("recent_files", files[:MAX_RECENT])
 
 
+def last_folder(kind: str, name: str = "") -> str:
+    """Where the last file dialog of this kind was (open, save, export, chart), joined with a
+    suggested file name; the user's Documents folder the first time."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QStandardPaths
+
+    folder = QSettings().value(f"folders/{kind}") or QSettings().value("folders/open") or \
+        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or ""
+    return str(Path(str(folder)) / name) if name and folder else str(folder or name)
+
+
+def remember_folder(kind: str, path: str) -> None:
+    from pathlib import Path
+
+    if path:
+        QSettings().setValue(f"folders/{kind}", str(Path(path).parent))
+
+
 def build_actions(window) -> dict[str, QAction]:
     style = window.style()
     icon = lambda name: style.standardIcon(getattr(QStyle.StandardPixmap, name))  # noqa: E731

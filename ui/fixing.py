@@ -217,13 +217,18 @@ def headers_of(source_sheets: dict) -> dict[str, dict[str, str]]:
     return out
 
 
-def with_file(problems: list, files: dict[str, str]) -> list:
-    """Problems found after an edit carry the file their sheet came from, as loading did."""
+def with_file(problems: list, files: dict[str, str], headers: dict | None = None) -> list:
+    """Problems found after an edit carry the file their sheet came from and the column header
+    the user's own sheet has, as the ones found when loading do."""
     out = []
     for p in problems:
         if not p.file:
-            f = files.get(name_key(p.sheet or ""))
+            f = files.get(name_key(p.sheet or "")) or files.get("")
             if f:
                 p = replace(p, file=f)
+        table = table_of(p.sheet)
+        own = (headers or {}).get(table, {}).get(p.column) if table and p.column else None
+        if own and own != p.column:
+            p = replace(p, column=own)
         out.append(p)
     return out

@@ -104,13 +104,17 @@ class MainWindow(QMainWindow):
         return self.project.open_files(paths)
 
     def open_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Open supply and demand workbooks", "", FILE_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open supply and demand workbooks",
+                                                acts.last_folder("open"), FILE_FILTER)
+        if paths:
+            acts.remember_folder("open", paths[0])
         if paths and self._may_discard():
             self.open_files(paths)
 
     def add_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Add a workbook", "", FILE_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self, "Add a workbook", acts.last_folder("open"), FILE_FILTER)
         if paths:
+            acts.remember_folder("open", paths[0])
             self.open_files(self.project.input_paths + [p for p in paths if p not in self.project.input_paths])
 
     def reload(self):
@@ -124,11 +128,15 @@ class MainWindow(QMainWindow):
         return self.project.save(path) if path else self.save_as()
 
     def save_as(self):
-        path, _ = QFileDialog.getSaveFileName(self, "Save project", "placement-plan.xlsx", "Excel workbook (*.xlsx)")
+        path, _ = QFileDialog.getSaveFileName(self, "Save project", acts.last_folder("save", "placement-plan.xlsx"),
+                                              "Excel workbook (*.xlsx)")
+        acts.remember_folder("save", path)
         return self.project.save(path) if path else None
 
     def export(self):
-        path, _ = QFileDialog.getSaveFileName(self, "Export to Excel", "placement-plan.xlsx", "Excel workbook (*.xlsx)")
+        path, _ = QFileDialog.getSaveFileName(self, "Export to Excel", acts.last_folder("export", "placement-plan.xlsx"),
+                                              "Excel workbook (*.xlsx)")
+        acts.remember_folder("export", path)
         return self.project.save(path, as_project=False) if path else None
 
     def export_packs(self):

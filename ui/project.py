@@ -246,7 +246,7 @@ class Project(QObject):
                 self.data = data
         else:
             problems = self._load_only + core.revalidate(self.data)
-        self.problems = [p for p in with_file(problems, self.sheet_files) if _key(p) not in self._resolved]
+        self.problems = [p for p in with_file(problems, self.sheet_files, self.headers) if _key(p) not in self._resolved]
 
     def apply_fixes(self, cells: list, problems: list, label: str) -> None:
         """Put each suggested value in its cell, as one undoable change ("Fix all like this").

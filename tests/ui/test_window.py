@@ -90,3 +90,39 @@ def test_a_tooltip_holds_the_full_reason(qtbot, window):
     longest = max(reasons, key=lambda i: len(i.data()))
     assert longest.data(Qt.ItemDataRole.ToolTipRole) == longest.data()
     assert unplaced.view.columnWidth(col) < unplaced.fontMetrics().horizontalAdvance(longest.data())
+
+
+def test_charts_say_what_to_do_before_the_first_plan(qtbot, window):
+    for chart in (window.heatmap, window.timeline, window.utilisation, window.site_map):
+        window.tabs.setCurrentWidget(chart)
+        assert chart.stack.currentWidget() is chart.hint
+        assert "Open a supply and a demand workbook" in chart.hint.text()
+    open_and_wait(qtbot, window, core.sample_paths())
+    assert "Press Plan (F5)" in window.timeline.hint.text()
+    window.project.planner = core.plan_and_analyse
+    plan_and_wait(qtbot, window)
+    for chart in (window.heatmap, window.timeline):
+        window.tabs.setCurrentWidget(chart)
+        assert chart.stack.currentWidget() is chart.plot
+
+
+def test_file_dialogs_remember_their_folder(tmp_path):
+    from placement_planner.ui.actions import last_folder, remember_folder
+
+    remember_folder("export", str(tmp_path / "plans" / "plan.xlsx"))
+    assert last_folder("export", "placement-plan.xlsx") == str(tmp_path / "plans" / "placement-plan.xlsx")
+
+
+def test_clicking_a_cell_keeps_the_key_column_in_view(qtbot, window):
+    open_and_wait(qtbot, window, core.sample_paths())
+    sites = window.data_tables.tables["sites"]
+    window.tabs.setCurrentWidget(sites)
+    sites.view.resize(300, 200)
+    qtbot.wait(20)
+    bar = sites.view.horizontalScrollBar()
+    assert bar.maximum() > 0
+    wide = max(range(sites.model.columnCount()), key=lambda c: sites.view.columnViewportPosition(c)
+               if sites.view.columnViewportPosition(c) < sites.view.viewport().width() else -1)
+    sites.view.setCurrentIndex(sites.proxy.index(2, wide))
+    sites.view.scrollTo(sites.proxy.index(2, wide))
+    assert bar.value() == 0

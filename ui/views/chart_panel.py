@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QSettings, Qt
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QPushButton, QSplitter, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
 from placement_planner.ui.models.frame_model import FrameModel
 from placement_planner.ui.theme import colours
@@ -40,7 +40,18 @@ class ChartPanel(QWidget):
         box = QVBoxLayout(left)
         box.setContentsMargins(0, 0, 0, 0)
         box.addLayout(self.controls)
-        box.addWidget(self.plot, 1)
+        # Before the first plan the chart would be empty axes: say what to do instead.
+        self.hint = QLabel()
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        self.hint.setAccessibleName(f"{self.title}: nothing to show yet")
+        font = self.hint.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.hint.setFont(font)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.hint)
+        self.stack.addWidget(self.plot)
+        box.addWidget(self.stack, 1)
         box.addWidget(self.caption)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
@@ -60,6 +71,8 @@ class ChartPanel(QWidget):
         self._apply_palette()
         self._dirty = False
         project.plan_changed.connect(self._plan_changed)
+        project.loaded.connect(self._update_hint)
+        self._update_hint()
 
     def add_control(self, label: str, widget) -> None:
         widget.setAccessibleName(label)
@@ -70,7 +83,23 @@ class ChartPanel(QWidget):
     def set_numbers(self, frame: pd.DataFrame) -> None:
         self.numbers.model.set_frame(frame.reset_index(drop=True))
 
+    def empty_hint(self) -> str | None:
+        """What to do to see this chart, or None when it has something to show."""
+        p = self.project
+        if p.data is None:
+            return (f"Nothing to show yet.\n\nOpen a supply and a demand workbook (File > Open, "
+                    f"or drop them here), then press Plan (F5) to see the {self.title.lower()}.")
+        if p.results is None:
+            return f"No plan yet.\n\nPress Plan (F5) to see the {self.title.lower()}."
+        return None
+
+    def _update_hint(self) -> None:
+        hint = self.empty_hint()
+        self.hint.setText(hint or "")
+        self.stack.setCurrentWidget(self.hint if hint else self.plot)
+
     def _plan_changed(self) -> None:
+        self._update_hint()
         # Hidden charts redraw when first shown, so a national plan lands without a freeze.
         if self.isVisible():
             self.refresh()
@@ -91,8 +120,12 @@ class ChartPanel(QWidget):
         return path
 
     def _save_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save chart", f"{self.title.lower().replace(' ', '-')}.png",
+        from placement_planner.ui.actions import last_folder, remember_folder
+
+        path, _ = QFileDialog.getSaveFileName(self, "Save chart",
+                                              last_folder("chart", f"{self.title.lower().replace(' ', '-')}.png"),
                                               "PNG image (*.png)")
+        remember_folder("chart", path)
         if path:
             self.save_png(path)
 

@@ -10,6 +10,20 @@ from placement_planner.ui.models.filter_proxy import FrameFilterProxy
 from placement_planner.ui.models.frame_model import FrameModel
 
 
+class SteadyTableView(QTableView):
+    """Clicking a cell never scrolls sideways: a wide cell partly in view used to jump the
+    table right and push the key column (the id at the left) out of sight."""
+
+    def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:
+        bar = self.horizontalScrollBar()
+        before = bar.value()
+        super().scrollTo(index, hint)
+        if index.isValid() and hint == QAbstractItemView.ScrollHint.EnsureVisible:
+            left = self.columnViewportPosition(index.column())
+            if left + bar.value() - before < self.viewport().width() and left + self.columnWidth(index.column()) > 0:
+                bar.setValue(before)      # the cell was already (partly) on screen
+
+
 class FrameTable(QWidget):
     """Filterable, sortable view. ``facets_changed`` fires when a chart narrows the rows."""
 
@@ -24,7 +38,7 @@ class FrameTable(QWidget):
         self.count.setAccessibleName(f"{name} rows shown")
         self.facet_label = QLabel()
         self.facet_label.setVisible(False)
-        self.view = QTableView()
+        self.view = SteadyTableView()
         self.view.setAccessibleName(f"{name} table")
         self.view.setModel(self.proxy)
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)

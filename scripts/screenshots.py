@@ -62,6 +62,13 @@ def main() -> int:
     window.show()
     window.open_sample()
     wait(app, lambda: window.project.data is not None and not window.project.running_tasks())
+    suffix = "-dark" if args.dark else ""
+    # A chart before the first plan: what to do, not empty axes.
+    window.tabs.setCurrentWidget(window.timeline)
+    for _ in range(5):
+        app.processEvents()
+    window.grab().save(str(out / f"chart-before-plan{suffix}.png"))
+    print(out / f"chart-before-plan{suffix}.png")
     window.project.plan()
     wait(app, lambda: window.project.results is not None and not window.project.running_tasks())
     suffix = "-dark" if args.dark else ""

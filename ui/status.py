@@ -22,10 +22,10 @@ class ElidedLabel(QLabel):
     """A one-line label that never asks for more width than it has: long text ends in "…"
     and the whole of it is the tooltip. Nothing in the status bar can widen the window."""
 
-    def __init__(self, text: str = "", min_chars: int = 12, parent=None) -> None:
+    def __init__(self, text: str = "", min_chars: int = 12, max_chars: int = 60, parent=None) -> None:
         super().__init__(text, parent)
-        self._min_chars = min_chars
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._min_chars, self._max_chars = min_chars, max_chars
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
 
     def setText(self, text: str) -> None:
         super().setText(text)
@@ -37,7 +37,7 @@ class ElidedLabel(QLabel):
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
-        return QSize(min(hint.width(), self.fontMetrics().averageCharWidth() * 60), hint.height())
+        return QSize(min(hint.width(), self.fontMetrics().averageCharWidth() * self._max_chars), hint.height())
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
@@ -54,7 +54,7 @@ class PlanProgress(QWidget):
         super().__init__(parent)
         self.bar = QProgressBar(maximumWidth=160, textVisible=False)
         self.bar.setAccessibleName("Planning progress")
-        self.label = ElidedLabel(min_chars=20)
+        self.label = ElidedLabel(min_chars=20, max_chars=70)
         self.label.setAccessibleName("Planning progress details")
         self.cancel = QPushButton("Cancel")
         self.cancel.setToolTip("Stop planning and keep the best plan found so far (Esc)")
@@ -148,12 +148,15 @@ class StatusBar(QStatusBar):
     def __init__(self, project, parent=None) -> None:
         super().__init__(parent)
         self.project = project
-        self.loaded = ElidedLabel("Nothing open")
+        self.loaded = ElidedLabel("Nothing open", max_chars=200)
+        self.loaded.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.plan_state = ElidedLabel("No plan yet")
         self.progress = PlanProgress(project)
-        self.addWidget(self.loaded, 2)
-        self.addPermanentWidget(self.progress, 2)
-        self.addPermanentWidget(self.plan_state, 1)
+        # The permanent widgets keep their (capped) size: the rest of the width is for the
+        # loaded files and the status messages, which are drawn in the same place.
+        self.addWidget(self.loaded, 1)
+        self.addPermanentWidget(self.progress)
+        self.addPermanentWidget(self.plan_state)
         project.loaded.connect(self._loaded)
         project.problems_changed.connect(self._loaded)
         project.plan_changed.connect(self._plan)

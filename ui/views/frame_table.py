@@ -99,6 +99,10 @@ class FrameTable(QWidget):
         index = self.proxy.index(row, col)
         self.view.setCurrentIndex(index)
         self.view.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        # The row to the middle, then the cell into view with as little sideways scrolling as
+        # possible, so the key column at the left stays visible when the cell allows it.
+        self.view.horizontalScrollBar().setValue(0)
+        self.view.scrollTo(index.siblingAtColumn(0), QAbstractItemView.ScrollHint.PositionAtCenter)
+        QTableView.scrollTo(self.view, index, QAbstractItemView.ScrollHint.EnsureVisible)
         self.view.setFocus()
         return True

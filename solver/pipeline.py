@@ -71,7 +71,7 @@ def solve(data: PlanningData, options: SolveOptions | None = None,
     return Plan(allocations=alloc, status=status, tier_values=values, bound=bound,
                 gap=(bound - placed) / bound if bound > 0 else 0.0,
                 solve_seconds=time.perf_counter() - start,
-                messages=trouble + _timings(results))
+                messages=trouble + _loose_bounds(results) + _timings(results))
 
 
 def _locks_outside_parts(problem, parts) -> list[str]:
@@ -96,6 +96,18 @@ def _trouble(results) -> list[str]:
                    f"report it with the log file.")
         get_logger().warning("solver %s in %d of %d parts (tier %s)", kind, n, len(results), tier)
     return out
+
+
+def _loose_bounds(results) -> list[str]:
+    """Parts whose tier-1 LP gave no bound in time count every learner placed in the bound."""
+    loose = [r for r in results if not r.lp_bound and r.bound > r.placed + 1e-6]
+    if not loose:
+        return []
+    get_logger().info("tier-1 bound of %d of %d parts is 'everyone placed'", len(loose),
+                      len(results))
+    return [f"The tier-1 bound is loose: {len(loose)} of {len(results)} parts of the plan had "
+            f"no LP bound within the time limit, so the bound counts every learner of those "
+            f"parts as placed. A longer time limit gives a tighter bound."]
 
 
 def _timings(results) -> list[str]:

@@ -28,6 +28,7 @@ class PartResult:
     infeasible: bool = False
     trouble: dict = field(default_factory=dict)   # tier -> "numerical" / "error"
     unplaceable: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    lp_bound: bool = False           # the bound comes from an LP (else "everyone placed")
     seconds: dict = field(default_factory=dict)   # wall time per tier
 
 
@@ -68,7 +69,10 @@ def solve_part(model: PartModel, tiers: tuple[Tier, ...], deadline: float,
             res.proven &= r.proven
             res.stopped = _note(res, tier, r.stopped)
             if tier is Tier.PLACED and np.isfinite(r.bound):
-                res.bound = r.bound
+                # both are valid bounds: the smaller is the better one (Lagrangian bounds
+                # from duals far from optimal can exceed "everyone placed")
+                res.lp_bound = r.bound <= res.bound
+                res.bound = min(res.bound, r.bound)
             if not r.stopped:
                 hp.keep_at_least(cost, r.value, maximise)
         res.seconds[tier.value] = time.perf_counter() - t0

@@ -30,7 +30,7 @@ def test_a_small_limit_on_a_large_case_is_kept(region):
     t0 = time.perf_counter()
     plan = solve(region, SolveOptions(time_limit_s=2.0))
     wall = time.perf_counter() - t0
-    assert wall <= 2.0 + 1.5, f"{wall:.1f} s for a 2 s limit"
+    assert wall <= 2.0 + 2.5, f"{wall:.1f} s for a 2 s limit"   # 2 shared cores
     assert plan.status is PlanStatus.TIME_LIMIT
     assert plan.learners_placed > 0
     assert plan.bound >= plan.tier_values["placed"]

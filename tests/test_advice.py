@@ -251,3 +251,14 @@ def test_recommendations_and_fixes_as_scenario_rows_give_what_was_measured(bottl
             assert after.learners - advice.baseline.learners >= fix.learners
             tried += 1
     assert tried >= 1
+
+
+def test_a_cancelled_advice_stops_early_and_says_so(bottleneck):
+    from placement_planner.solver.progress import Progress
+
+    _, data = bottleneck
+    progress = Progress()
+    progress.cancel()
+    advice = advise(data, places=2, top=3, progress=progress)
+    assert advice.tried == 0 and not advice.recommendations and not advice.fixes_run
+    assert any("Stopped" in m for m in advice.messages)

@@ -48,6 +48,10 @@ def _say(progress, phase: str) -> None:
         progress.report(phase)
 
 
+def _cancelled(progress) -> bool:
+    return progress is not None and bool(progress.cancelled)
+
+
 def advise(data: PlanningData, places: int, top: int = 5, *, fixes: bool = True, smoothing: bool = True,
            gaps: pd.DataFrame | None = None, time_limit_s: float | None = None, progress=None) -> Advice:
     """Where ``places`` more places per week place the most learners; see the package doc."""
@@ -55,7 +59,7 @@ def advise(data: PlanningData, places: int, top: int = 5, *, fixes: bool = True,
         raise ValueError("places and top must be at least 1")
     t0 = time.perf_counter()
     _say(progress, "advice: baseline plan (tier 1)")
-    baseline = solve_tier1(data, time_limit_s=time_limit_s)
+    baseline = solve_tier1(data, time_limit_s=time_limit_s, progress=progress)
     advice = Advice(places=places, top=top, baseline=baseline)
     advice.timings["baseline"] = time.perf_counter() - t0
     if not baseline.proven:
@@ -102,6 +106,9 @@ def advise(data: PlanningData, places: int, top: int = 5, *, fixes: bool = True,
     names = dict(zip(data.sites["site_id"].astype(str), data.sites["site_name"].fillna("").astype(str)))
     found_recs: list[Recommendation] = []
     for key, c in unique:
+        if _cancelled(progress):
+            advice.messages.append("Stopped by the user: the advice is incomplete.")
+            break
         if len(found_recs) >= top or advice.tried >= top + MAX_EXTRA_TRIES:
             break
         _say(progress, f"advice: re-solving candidate {advice.tried + 1} ({c.profession} at {c.site_id})")
@@ -117,11 +124,11 @@ def advise(data: PlanningData, places: int, top: int = 5, *, fixes: bool = True,
     advice.package = package(advice.recommendations, parts, bases, time_limit_s)
     advice.timings["package"] = time.perf_counter() - t3
 
-    if fixes:
+    if fixes and not _cancelled(progress):
         _say(progress, "advice: a fix for every unplaced group")
         advice.fixes, advice.timings["fixes"] = timed_fixes(parts, bases, time_limit_s)
         advice.fixes_run = True
-    if smoothing:
+    if smoothing and not _cancelled(progress):
         _say(progress, "advice: demand smoothing")
         if gaps is None:
             from placement_planner.analysis.gaps import gaps_table

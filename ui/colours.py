@@ -31,6 +31,8 @@ SPARE = "#7B5EA7"         # places left unused (purple, the positive end of the 
 MONITOR = "#CC79A7"       # a site under quality monitoring (reddish purple outline)
 UNIVERSITY = "#F0E442"    # universities (yellow star with a dark outline)
 NO_DATA = "#9E9E9E"       # no places offered / nothing to show
+ERROR_TEXT = "#d0342c"    # an ERROR in the Problems panel (stops a plan)
+WARNING_TEXT = "#a86800"  # a WARNING in the Problems panel (dark amber, readable on light and dark)
 
 # ---- ramps ---------------------------------------------------------------------------------
 RAMPS: dict[str, list[str]] = {

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QTreeView, QVBoxLayout, QWidget)
 
+from placement_planner.ui import colours as C
 from placement_planner.ui.models.problems_model import COLUMNS, PROBLEM_ROLE, ProblemsModel
 
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 3      # the list of problems under a group row
@@ -117,7 +118,7 @@ class ProblemsPanel(QWidget):
             head.setData(problems_of_kind, GROUP_ROLE)
             head.setFont(bold)
             head.setToolTip(first.message)
-            head.setForeground(QBrush(QColor("#d0342c" if first.is_error else "#a86800")))
+            head.setForeground(QBrush(C.qcolor(C.ERROR_TEXT if first.is_error else C.WARNING_TEXT)))
             rest = [QStandardItem("") for _ in COLUMNS[1:]]
             for p in problems_of_kind:
                 cells = [p.severity.value.title(), p.sheet, str(p.row or ""), p.column or "", p.message,
@@ -127,7 +128,7 @@ class ProblemsPanel(QWidget):
                     item.setData(p, PROBLEM_ROLE)
                     item.setToolTip(p.message)
                 items[2].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                items[0].setForeground(QBrush(QColor("#d0342c" if p.is_error else "#a86800")))
+                items[0].setForeground(QBrush(C.qcolor(C.ERROR_TEXT if p.is_error else C.WARNING_TEXT)))
                 head.appendRow(items)
             self.tree.appendRow([head] + rest)
         for r in range(self.proxy.rowCount()):

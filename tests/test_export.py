@@ -167,6 +167,24 @@ def test_dates_are_dates_shown_uk_style(written):
     assert sites["D2"].value == 12 and sites["D3"].value is None
 
 
+def test_extra_output_sheets_come_after_utilisation_and_are_described(tmp_path):
+    import xlsxwriter
+
+    from placement_planner.analysis import plan_report
+    from placement_planner.io.export import TableWriter
+
+    data, plan = _data(), _plan()
+    advice = pd.DataFrame({"rank": [1], "site_id": ["S2"], "places": [2]})
+    path = tmp_path / "advice.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    TableWriter(book, None).write_all(data, plan_report(data, plan), extra=[("Advice", advice, {})])
+    book.close()
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[4:7] == ["Utilisation", "Advice", "About this workbook"]
+    about = {(r[0], r[1] or ""): r[2] for r in _rows(wb["About this workbook"])[1:]}
+    assert "Capacity row" in about[("Advice", "")] and "places per week" in about[("Advice", "places")]
+
+
 def test_formula_looking_text_stays_text(written):
     book = openpyxl.load_workbook(written)
     seen = set()

@@ -163,13 +163,16 @@ class TableWriter:
         self.text = book.add_format({"num_format": "@"})
         self.tables: set[str] = set()
 
-    def write_all(self, data: PlanningData, report: PlanReport) -> None:
+    def write_all(self, data: PlanningData, report: PlanReport, extra: list | tuple = ()) -> None:
+        """The output workbook's sheets; ``extra`` (name, frame, sheet() options) rows are more
+        output sheets (Advice, Journeys...), written after Utilisation and described in About."""
         outputs = [("Summary", summary_frame(report.summary),
                     {"formats": {"value": self.general}, "widths": {"meaning": 80}}),
                    ("Allocations", report.allocations, {"formats": {"distance_km": self.decimal}}),
                    ("Unplaced", report.unplaced, {"widths": {"reason": 90}}),
                    ("Gaps", report.gaps, {}),
-                   ("Utilisation", report.utilisation, {"formats": {"utilisation": self.percent}})]
+                   ("Utilisation", report.utilisation, {"formats": {"utilisation": self.percent}}),
+                   *extra]
         sources = dict(data.source_sheets)
         names = [n for n in _INPUT_ORDER if n in sources]
         names += [n for n in sources if n not in names and n.lower() not in _REPLACED]

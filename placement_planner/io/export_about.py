@@ -100,6 +100,14 @@ SHEET_NOTES = {
             "counted in the group's own region / ICB when given, else in that of its nearest eligible site.",
     "Utilisation": "How full each site's places are, one row per site x profession x setting.",
     ABOUT_SHEET: "This sheet: what every sheet and column holds.",
+    "Advice": "Where more places would place the most learners: one Capacity row to add per "
+              "recommendation, best first, each measured on its own against this plan.",
+    "Journeys": "One row per placed learner per placement of a journey, so each learner's path can be "
+                "followed.",
+    "Compare": "One row per scenario, baseline first: the Summary figures and learners moved.",
+    "Compare by area": "Unmet learners by scenario, profession and region, and the change against the "
+                       "baseline.",
+    "Moves": "Learners of the baseline plan placed elsewhere (or not at all) in a scenario.",
     "Sites": "Your Sites sheet as it was loaded (one row per placement site).",
     "Capacity": "Your Capacity sheet as it was loaded (one row per block of places a site offers).",
     "Demand": "Your Demand sheet as it was loaded (one row per group of learners needing a placement).",
@@ -123,6 +131,8 @@ _SHARED = {
     "start_date": "first day (a Monday) of the placement, dd/mm/yyyy",
     "weeks": "consecutive weeks on placement",
     "learners": "learners in this row",
+    "learners_moved": "learners of the previous plan not kept at the same group, site, setting and start week",
+    "unmet_learners": "learners needing a placement who have none",
     "site_quality": "the site's quality flag from Sites (ok, monitor)",
 }
 
@@ -155,6 +165,20 @@ COLUMN_NOTES = {
                     "place_weeks_used": "learners x weeks placed",
                     "utilisation": "share of the offered place-weeks used"},
     "Settings": {"key": "the setting's name", "value": "its value"},
+    "Advice": {"rank": "1 = the recommendation placing the most", "start_date": "first day of the new places",
+               "end_date": "last day of the new places", "places": "places per week to add",
+               "extra_learners_placed": "learners this row would place on top of this plan (re-planned)",
+               "extra_weighted_placed": "the same, each learner counted at its priority",
+               "cost": "places x weeks x the profession's weekly tariff",
+               "cost_per_extra_learner": "cost divided by extra_learners_placed"},
+    "Journeys": {"journey": "the journey the placements belong to",
+                 "learner": "which learner of the journey (1, 2, ...)"},
+    "Compare": {"scenario": "the scenario's name (baseline first)"},
+    "Compare by area": {"scenario": "the scenario's name", "change_vs_baseline": "unmet learners minus the "
+                        "baseline's (negative = fewer unmet)"},
+    "Moves": {"scenario": "the scenario's name", "from_site_id": "site in the baseline plan",
+              "to_site_id": "site in the scenario (blank = unplaced)", "from_start": "start in the baseline plan",
+              "to_start": "start in the scenario"},
     ABOUT_SHEET: {"sheet": "the sheet described", "column": "the column described (blank: the sheet "
                   "itself)", "meaning": "what it holds"},
 }

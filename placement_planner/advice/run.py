@@ -87,8 +87,9 @@ def advise(data: PlanningData, places: int, top: int = 5, *, fixes: bool = True,
         ctx = build_context(p, bases[key].plan)
         lp = local_lp(ctx)
         found = cands.from_duals(ctx, lp, places) if np.isfinite(lp.value) else []
-        if not found:
-            found = cands.from_unplaced(ctx, places)
+        # Places at each unplaced group's nearest pools in its own weeks: a sure gain of
+        # min(N, learners left) (used alone when the LP was too large to solve).
+        found += cands.from_unplaced(ctx, places)
         found += cands.no_eligible_site(ctx, places)
         pool += [(key, c) for c in found]
     pool.sort(key=lambda kc: (-kc[1].estimate, kc[1].site_id, kc[1].setting, kc[1].start_week))
@@ -105,17 +106,21 @@ def advise(data: PlanningData, places: int, top: int = 5, *, fixes: bool = True,
     tariffs = Tariffs(data.settings.extra)
     names = dict(zip(data.sites["site_id"].astype(str), data.sites["site_name"].fillna("").astype(str)))
     found_recs: list[Recommendation] = []
+    verified_pools: set[tuple] = set()
     for key, c in unique:
         if _cancelled(progress):
             advice.messages.append("Stopped by the user: the advice is incomplete.")
             break
         if len(found_recs) >= top or advice.tried >= top + MAX_EXTRA_TRIES:
             break
+        if c.key() in verified_pools:   # one recommendation per site x profession x setting
+            continue
         _say(progress, f"advice: re-solving candidate {advice.tried + 1} ({c.profession} at {c.site_id})")
         advice.tried += 1
         rec = verify(parts[key], bases[key], c, tariffs, names, key, time_limit_s)
         if rec is not None:
             found_recs.append(rec)
+            verified_pools.add(c.key())
     advice.recommendations = rank(found_recs)[:top]
     advice.timings["verify"] = time.perf_counter() - t2
 

@@ -142,21 +142,29 @@ def postcode_key(postcode: object) -> str:
 
 
 @lru_cache(maxsize=1)
-def postcode_icbs() -> dict[str, str]:
-    """{postcode key: current ICB code} for every shipped GP practice and trust postcode.
+def postcode_icbs() -> dict[str, tuple[str, ...]]:
+    """{postcode key: current ICB codes} for every shipped GP practice and trust postcode.
 
-    A practice's ICB is where it is (its commissioning ICB); practices win over trust
-    headquarters where both share a postcode.
+    A practice's ICB is its commissioning ICB, which is where it is; the few postcodes shared by
+    practices (or a trust) of two ICBs hold both, most common first.
     """
-    out = dict(zip(map(postcode_key, trusts()["postcode"]), trusts()["icb_code"]))
-    out.update(zip(map(postcode_key, practices()["postcode"]), practices()["icb_code"]))
-    return out
+    found: dict[str, list[str]] = {}
+    for pc, code in zip(list(practices()["postcode"]) + list(trusts()["postcode"]),
+                        list(practices()["icb_code"]) + list(trusts()["icb_code"])):
+        found.setdefault(postcode_key(pc), []).append(code)
+    return {pc: tuple(sorted(set(codes), key=lambda c: (-codes.count(c), c))) for pc, codes in found.items()}
+
+
+def postcode_areas(postcode: object) -> list[tuple[str, str]]:
+    """[(current ICB name, NHS England region name), ...] a shipped postcode lies in; [] when unknown."""
+    by_code = _icb_by_code()
+    return [by_code[c] for c in postcode_icbs().get(postcode_key(postcode), ()) if c in by_code]
 
 
 def postcode_icb(postcode: object) -> tuple[str, str] | None:
-    """(current ICB name, NHS England region name) of a shipped postcode, or None when unknown."""
-    code = postcode_icbs().get(postcode_key(postcode))
-    return _icb_by_code().get(code) if code else None
+    """(current ICB name, NHS England region name) of a shipped postcode (its most common), or None."""
+    areas = postcode_areas(postcode)
+    return areas[0] if areas else None
 
 
 @lru_cache(maxsize=1)

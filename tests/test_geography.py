@@ -118,3 +118,13 @@ def test_generated_sites_are_where_their_postcodes_say(scale, seed):
     practices = sites[sites["provider_type"] == "primary care"]
     assert len(practices) and (practices["pcn"] != "").all()
     assert not np.intersect1d(practices["hub"].unique(), practices["pcn"].unique()).size
+
+
+def test_a_postcode_shared_by_practices_of_two_icbs_accepts_either(tmp_path):
+    shared = next(pc for pc, codes in reference.postcode_icbs().items() if len(codes) > 1)
+    areas = reference.postcode_areas(shared)
+    assert len({a[0] for a in areas}) > 1
+    lat, lon = reference.locate(shared)
+    for icb, region in areas:
+        result = workbook(tmp_path, [["S1", "Shared", "Practice", icb, region, lat, lon, shared]])
+        assert geo_problems(result) == [], (shared, icb)

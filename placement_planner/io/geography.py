@@ -122,6 +122,6 @@ def locate_postcode(postcode: str) -> tuple[float, float] | None:
     return reference.locate(postcode)
 
 
-def area_of_postcode(postcode: str) -> tuple[str, str] | None:
-    """(current ICB name, region name) a shipped postcode lies in, or None when it is not shipped."""
-    return reference.postcode_icb(postcode)
+def areas_of_postcode(postcode: str) -> list[tuple[str, str]]:
+    """[(current ICB name, region name), ...] a shipped postcode lies in; [] when it is not shipped."""
+    return reference.postcode_areas(postcode)

@@ -181,38 +181,38 @@ def check_postcode_distance(frame, where, problems, *, limit_km: float = POSTCOD
     if "postcode" not in frame:
         return
     lat, lon = frame["latitude"].to_numpy(float), frame["longitude"].to_numpy(float)
-    for i in np.flatnonzero(~np.isnan(lat) & ~np.isnan(lon) & (frame["postcode"] != "").to_numpy()):
-        found = geography.locate_postcode(frame["postcode"].iat[i])
-        if found is None or not in_uk(np.array([lat[i]]), np.array([lon[i]]))[0]:
-            continue
-        km = float(haversine_km(lat[i], lon[i], found[0], found[1]))
-        if km > limit_km:
-            postcode = frame["postcode"].iat[i]
-            _warn(problems, where, frame["row"].iat[i], "latitude",
-                  f"The coordinates ({lat[i]:.5f}, {lon[i]:.5f}) are {km:.1f} km from postcode {postcode} "
-                  f"(more than {limit_km:g} km). Travel distances use the coordinates: correct them, or clear "
-                  f"them to use the postcode's.", f"{lat[i]:.5f}, {lon[i]:.5f}")
+    found = [geography.locate_postcode(pc) if pc else None for pc in frame["postcode"].tolist()]
+    plat = np.array([f[0] if f else np.nan for f in found], dtype=float)
+    plon = np.array([f[1] if f else np.nan for f in found], dtype=float)
+    km = haversine_km(lat, lon, plat, plon)
+    far = np.nan_to_num(km, nan=0.0) > limit_km
+    far &= in_uk(np.nan_to_num(lat), np.nan_to_num(lon))    # outside the UK is an error of its own
+    postcodes = frame["postcode"].tolist()
+    for i in np.flatnonzero(far):
+        _warn(problems, where, frame["row"].iat[i], "latitude",
+              f"The coordinates ({lat[i]:.5f}, {lon[i]:.5f}) are {km[i]:.1f} km from postcode {postcodes[i]} "
+              f"(more than {limit_km:g} km). Travel distances use the coordinates: correct them, or clear "
+              f"them to use the postcode's.", f"{lat[i]:.5f}, {lon[i]:.5f}")
 
 
 def check_postcode_area(frame, where, problems) -> None:
     """A WARNING where a site's ICB or region is not the one its postcode lies in (shipped lookup)."""
     if "postcode" not in frame:
         return
+    rows, icbs, regions = frame["row"].tolist(), frame["ics"].tolist(), frame["region"].tolist()
     for i, postcode in enumerate(frame["postcode"].tolist()):
-        area = geography.area_of_postcode(postcode) if postcode else None
-        if area is None:
+        areas = geography.areas_of_postcode(postcode) if postcode else []
+        if not areas:
             continue
-        icb, region = area
-        row = frame["row"].iat[i]
-        if frame["ics"].iat[i] and frame["ics"].iat[i] != icb:
-            _warn(problems, where, row, "ics",
-                  f"Postcode {postcode} is in {icb}, not '{frame['ics'].iat[i]}'. Check the ICB (or the "
-                  f"postcode): demand restricted to an ICB and the capacity gaps use this column.",
-                  frame["ics"].iat[i])
-        if frame["region"].iat[i] and frame["region"].iat[i] != region:
-            _warn(problems, where, row, "region",
-                  f"Postcode {postcode} is in the {region} region, not '{frame['region'].iat[i]}'. "
-                  f"Check the region (or the postcode).", frame["region"].iat[i])
+        icb, region = areas[0]
+        if icbs[i] and icbs[i] not in {a[0] for a in areas}:
+            _warn(problems, where, rows[i], "ics",
+                  f"Postcode {postcode} is in {icb}, not '{icbs[i]}'. Check the ICB (or the "
+                  f"postcode): demand restricted to an ICB and the capacity gaps use this column.", icbs[i])
+        if regions[i] and regions[i] not in {a[1] for a in areas}:
+            _warn(problems, where, rows[i], "region",
+                  f"Postcode {postcode} is in the {region} region, not '{regions[i]}'. "
+                  f"Check the region (or the postcode).", regions[i])
 
 
 def check_duplicate_names(frame, where, problems) -> None:

@@ -38,16 +38,28 @@ def test_a_small_limit_on_a_large_case_is_kept(region):
 
 
 def test_statuses_of_the_lp_are_named():
+    from placement_planner.solver.engine import _ortools_word, highs_word
+    from ortools.linear_solver.python import model_builder as mb
     late, soon = time.perf_counter() - 1, time.perf_counter() + 100
-    assert HighsPart.lp_trouble(S.kInfeasible, None, soon) == "infeasible"
-    assert HighsPart.lp_trouble(S.kTimeLimit, None, soon) == "time_limit"
-    assert HighsPart.lp_trouble(S.kSolveError, None, soon) == "numerical"
-    assert HighsPart.lp_trouble(S.kUnknown, None, soon) == "numerical"
-    assert HighsPart.lp_trouble(S.kUnknown, None, late) == "time_limit"   # cut short
-    assert HighsPart.lp_trouble(S.kModelError, None, soon) == "error"
     cancelled = Progress()
     cancelled.cancel()
-    assert HighsPart.lp_trouble(S.kInterrupt, cancelled, soon) == "cancelled"
+    for word, st in ((highs_word, S), (_ortools_word, None)):
+        if st is None:
+            o = mb.SolveStatus
+            cases = [(o.OPTIMAL, soon, None, "optimal"), (o.INFEASIBLE, soon, None, "infeasible"),
+                     (o.NOT_SOLVED, soon, None, "time_limit"),
+                     (o.ABNORMAL, soon, None, "numerical"), (o.ABNORMAL, late, None, "time_limit"),
+                     (o.MODEL_INVALID, soon, None, "error"),
+                     (o.CANCELLED_BY_USER, soon, cancelled, "cancelled")]
+        else:
+            cases = [(S.kOptimal, soon, None, "optimal"), (S.kInfeasible, soon, None, "infeasible"),
+                     (S.kTimeLimit, soon, None, "time_limit"),
+                     (S.kSolveError, soon, None, "numerical"), (S.kUnknown, soon, None, "numerical"),
+                     (S.kUnknown, late, None, "time_limit"),            # cut short
+                     (S.kModelError, soon, None, "error"),
+                     (S.kInterrupt, soon, cancelled, "cancelled")]
+        for status, deadline, progress, expected in cases:
+            assert word(status, progress, deadline) == expected, (status, expected)
 
 
 @pytest.mark.parametrize("kind,word", [("numerical", "numerical trouble"),

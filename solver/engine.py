@@ -1,0 +1,329 @@
+"""The LP and MIP engines behind a part, with one neutral interface.
+
+Two implementations:
+- ``highspy`` (HiGHS through its own Python API): one LP object that stays warm as columns,
+  rows and objectives change (column generation re-solves in a few hundred pivots), and a
+  MIP whose callback stops it at the deadline or once the snapped bound meets the incumbent.
+- ``ortools`` (OR-Tools model_builder only; no highspy needed): the model is loaded in one
+  call (``fill_model_from_sparse_data``) and solved by GLOP (LP, with duals) or SCIP (MIP,
+  from the incumbent as a hint); a watcher thread stops a solve at the
+  deadline or on cancel. It re-loads the model at each solve (model_builder cannot add
+  columns to a live model), so column generation costs more there.
+
+``ENGINE`` picks one: highspy when it can be imported, else OR-Tools; the environment
+variable ``PLACEMENT_PLANNER_ENGINE=ortools`` forces OR-Tools. Statuses are words:
+"optimal", "infeasible", "time_limit", "cancelled", "numerical", "error".
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import Callable
+
+import numpy as np
+from scipy.sparse import csc_matrix, csr_matrix
+
+from placement_planner.solver.progress import Progress
+
+
+def _pick() -> str:
+    wanted = os.environ.get("PLACEMENT_PLANNER_ENGINE", "").strip().lower()
+    if wanted == "ortools":
+        return "ortools"
+    try:
+        import highspy  # noqa: F401
+    except ImportError:
+        return "ortools"
+    return "highspy"
+
+
+ENGINE = _pick()
+
+
+def why_stopped(progress: Progress | None) -> str:
+    return "cancelled" if progress is not None and progress.cancelled else "time_limit"
+
+
+def _stop_now(progress: Progress | None, deadline: float) -> bool:
+    return (progress is not None and progress.cancelled) or time.perf_counter() > deadline
+
+
+# ---- highspy ------------------------------------------------------------------------------
+def highs_word(status, progress: Progress | None, deadline: float) -> str:
+    """What a highspy model status other than optimal means for the plan, in one word."""
+    import highspy
+    s = highspy.HighsModelStatus
+    if status == s.kOptimal:
+        return "optimal"
+    if status == s.kInfeasible:
+        return "infeasible"
+    if status in (s.kTimeLimit, s.kInterrupt, s.kHighsInterrupt, s.kIterationLimit,
+                  s.kSolutionLimit, s.kObjectiveBound, s.kObjectiveTarget):
+        return why_stopped(progress)
+    if status in (s.kSolveError, s.kPostsolveError, s.kUnknown, s.kUnbounded,
+                  s.kUnboundedOrInfeasible):
+        # cut short near the deadline, HiGHS may answer kUnknown: that is a stop
+        return why_stopped(progress) if _stop_now(progress, deadline) else "numerical"
+    return "error"
+
+
+class HighspyLP:
+    def __init__(self, row_lo: np.ndarray, row_up: np.ndarray, threads: int) -> None:
+        import highspy
+        self._h = highspy
+        self.h = h = highspy.Highs()
+        h.silent()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("threads", int(threads))
+        # Presolve would rebuild the model after every added column or row and lose the
+        # basis that column generation and the later tiers start from.
+        h.setOptionValue("presolve", "off")
+        lp = highspy.HighsLp()
+        lp.num_row_ = len(row_lo)
+        lp.row_lower_, lp.row_upper_ = row_lo, row_up
+        h.passModel(lp)
+        self._watch = (None, np.inf)
+        h.cbSimplexInterrupt += self._stop
+
+    def _stop(self, e) -> None:
+        if _stop_now(*self._watch):
+            e.interrupt()
+
+    def add_cols(self, cost, lo, up, a: csc_matrix) -> None:
+        self.h.addCols(len(lo), cost, lo, up, a.nnz, a.indptr[:-1].astype(np.int32),
+                       a.indices.astype(np.int32), a.data)
+
+    def add_rows(self, lo, up, a: csr_matrix) -> None:
+        self.h.addRows(len(lo), lo, up, a.nnz, a.indptr[:-1].astype(np.int32),
+                       a.indices.astype(np.int32), a.data)
+
+    def set_row_bounds(self, idx, lo, up) -> None:
+        self.h.changeRowsBounds(len(idx), np.asarray(idx, np.int32), lo, up)
+
+    def set_col_bounds(self, idx, lo, up) -> None:
+        self.h.changeColsBounds(len(idx), np.asarray(idx, np.int32), lo, up)
+
+    def set_objective(self, cost: np.ndarray, maximise: bool) -> None:
+        self.h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
+        s = self._h.ObjSense
+        self.h.changeObjectiveSense(s.kMaximize if maximise else s.kMinimize)
+
+    def run(self, deadline: float, progress: Progress | None, fresh: bool) -> str:
+        h = self.h
+        # a new objective: dual simplex (measured faster); from an optimal basis, added
+        # columns keep it primal feasible, so primal simplex re-solves in a few hundred pivots
+        h.setOptionValue("simplex_strategy", 1 if fresh else 4)
+        h.setOptionValue("time_limit", max(0.05, deadline - time.perf_counter()))
+        self._watch = (progress, deadline)
+        h.run()
+        return highs_word(h.getModelStatus(), progress, deadline)
+
+    def x(self) -> np.ndarray:
+        return np.asarray(self.h.getSolution().col_value, dtype=float)
+
+    def y(self) -> np.ndarray:
+        return np.asarray(self.h.getSolution().row_dual, dtype=float)
+
+
+def highspy_mip(a: csc_matrix, cost, col_lo, col_up, row_lo, row_up, integer, maximise: bool,
+                hint, deadline: float, progress: Progress | None, snap, threads: int,
+                presolve: bool):
+    """(status word, x or None): HiGHS MIP from the hint; stops at the deadline, on cancel,
+    or once snap(bound) meets the incumbent (then "optimal")."""
+    import highspy
+    m = highspy.Highs()
+    m.silent()
+    m.setOptionValue("output_flag", False)
+    m.setOptionValue("threads", int(threads))
+    m.setOptionValue("mip_rel_gap", 1e-7)
+    m.setOptionValue("presolve", "on" if presolve else "off")
+    m.setOptionValue("mip_abs_gap", 1e-9)
+    m.setOptionValue("time_limit", max(0.05, deadline - time.perf_counter()))
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
+    lp.col_cost_ = cost
+    lp.col_lower_, lp.col_upper_ = col_lo, col_up
+    lp.row_lower_, lp.row_upper_ = row_lo, row_up
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = a.indices.astype(np.int32)
+    lp.a_matrix_.value_ = a.data
+    lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+                       for i in integer]
+    lp.sense_ = highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
+    m.passModel(lp)
+    sol = highspy.HighsSolution()
+    sol.col_value = list(hint)
+    sol.value_valid = True
+    m.setSolution(sol)
+    closed = [False]
+    m.cbMipInterrupt += _mip_callback(progress, deadline, snap, maximise, closed)
+    m.cbSimplexInterrupt += lambda e: e.interrupt() if _stop_now(progress, deadline) else None
+    m.run()
+    x = np.asarray(m.getSolution().col_value, dtype=float) \
+        if m.getInfo().primal_solution_status == 2 else None
+    word = "optimal" if closed[0] else highs_word(m.getModelStatus(), progress, deadline)
+    return word, x
+
+
+def _mip_callback(progress, deadline, snap, maximise, closed):
+    last = [0.0]
+
+    def callback(e) -> None:
+        now = time.perf_counter()
+        out = e.data_out
+        primal, dual = float(out.mip_primal_bound), float(out.mip_dual_bound)
+        if snap is not None and np.isfinite(primal) and np.isfinite(dual):
+            if (snap(dual) - primal if maximise else primal - snap(dual)) <= \
+                    1e-9 * max(1.0, abs(primal)):
+                closed[0] = True
+                e.interrupt()
+                return
+        if progress is not None and now - last[0] > 0.5:
+            last[0] = now
+            progress.report(best=primal, bound=dual)
+        if _stop_now(progress, deadline):
+            e.interrupt()
+    return callback
+
+
+# ---- OR-Tools -----------------------------------------------------------------------------
+def _ortools_word(status, progress: Progress | None, deadline: float) -> str:
+    from ortools.linear_solver.python import model_builder as mb
+    s = mb.SolveStatus
+    if status == s.OPTIMAL:
+        return "optimal"
+    if status == s.INFEASIBLE:
+        return "infeasible"
+    if status in (s.FEASIBLE, s.NOT_SOLVED, s.CANCELLED_BY_USER):
+        return why_stopped(progress)
+    if status in (s.ABNORMAL, s.UNBOUNDED):
+        return why_stopped(progress) if _stop_now(progress, deadline) else "numerical"
+    return "error"
+
+
+def _ortools_solve(solver_name: str, a: csr_matrix, cost, col_lo, col_up, row_lo, row_up,
+                   integer, maximise: bool, hint, deadline: float, progress, threads: int):
+    from ortools.linear_solver.python import model_builder as mb
+    model = mb.Model()
+    sign = -1.0 if maximise else 1.0                  # model_builder's sparse load minimises
+    model.helper.fill_model_from_sparse_data(
+        np.asarray(col_lo, float), np.asarray(col_up, float), sign * np.asarray(cost, float),
+        np.asarray(row_lo, float), np.asarray(row_up, float), a.tocsr())
+    if integer is not None and np.any(integer):
+        for j in np.flatnonzero(integer):
+            model.helper.set_var_integrality(int(j), True)
+        if hint is not None:
+            for j in np.flatnonzero(np.asarray(hint) != 0):
+                model.helper.add_hint(int(j), float(hint[j]))
+    solver = mb.Solver(solver_name)
+    solver.enable_output(False)
+    solver.set_time_limit_in_seconds(max(0.05, deadline - time.perf_counter()))
+    if solver_name == "highs":
+        solver.set_solver_specific_parameters(f"threads={int(threads)}\nmip_rel_gap=1e-7\n")
+    helper = solver._Solver__solve_helper            # numpy arrays, not a Series per column
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(0.05):
+            if _stop_now(progress, deadline):
+                solver.stop_search()
+                return
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        status = solver.solve(model)
+    finally:
+        stop.set()
+        watcher.join()
+    word = _ortools_word(status, progress, deadline)
+    if not helper.has_solution():
+        return word, None, None
+    x = np.asarray(helper.variable_values(), dtype=float)
+    y = None
+    if integer is None or not np.any(integer):
+        y = sign * np.asarray(helper.dual_values(), dtype=float)
+    return word, x, y
+
+
+class OrtoolsLP:
+    """The same interface as HighspyLP over model_builder and GLOP, rebuilt at each run."""
+
+    def __init__(self, row_lo: np.ndarray, row_up: np.ndarray, threads: int) -> None:
+        self.row_lo, self.row_up = np.array(row_lo, float), np.array(row_up, float)
+        self.threads = threads
+        self.cost = np.zeros(0)
+        self.col_lo, self.col_up = np.zeros(0), np.zeros(0)
+        self.pieces: list[csc_matrix] = []
+        self.a = csc_matrix((len(row_lo), 0))
+        self.maximise = True
+        self._x = self._y = None
+
+    def _matrix(self) -> csc_matrix:
+        if self.pieces:
+            from scipy.sparse import hstack
+            self.a = hstack([self.a] + self.pieces, format="csc")
+            self.pieces = []
+        return self.a
+
+    def add_cols(self, cost, lo, up, a: csc_matrix) -> None:
+        a = csc_matrix(a, shape=(len(self.row_lo), a.shape[1]))
+        self._matrix()
+        self.pieces.append(a)
+        self.cost = np.r_[self.cost, cost]
+        self.col_lo, self.col_up = np.r_[self.col_lo, lo], np.r_[self.col_up, up]
+
+    def add_rows(self, lo, up, a: csr_matrix) -> None:
+        from scipy.sparse import vstack
+        a = csr_matrix(a, shape=(a.shape[0], len(self.col_lo)))
+        self.a = vstack([self._matrix().tocsr(), a], format="csc")
+        self.row_lo, self.row_up = np.r_[self.row_lo, lo], np.r_[self.row_up, up]
+
+    def set_row_bounds(self, idx, lo, up) -> None:
+        self.row_lo[idx], self.row_up[idx] = lo, up
+
+    def set_col_bounds(self, idx, lo, up) -> None:
+        self.col_lo[idx], self.col_up[idx] = lo, up
+
+    def set_objective(self, cost: np.ndarray, maximise: bool) -> None:
+        self.cost, self.maximise = np.array(cost, float), maximise
+
+    def run(self, deadline: float, progress: Progress | None, fresh: bool) -> str:
+        word, self._x, self._y = _ortools_solve(
+            "glop", self._matrix().tocsr(), self.cost, self.col_lo, self.col_up, self.row_lo,
+            self.row_up, None, self.maximise, None, deadline, progress, self.threads)
+        return word
+
+    def x(self) -> np.ndarray:
+        return self._x
+
+    def y(self) -> np.ndarray:
+        return self._y
+
+
+# OR-Tools' bundled HiGHS 1.12 crashed (segmentation fault) on the random cross-check
+# instances through model_builder, so the OR-Tools route uses SCIP for MIPs.
+MIP_SOLVER = "scip"
+
+
+def ortools_mip(a: csc_matrix, cost, col_lo, col_up, row_lo, row_up, integer, maximise: bool,
+                hint, deadline: float, progress: Progress | None, snap, threads: int,
+                presolve: bool):
+    """OR-Tools' SCIP from the hint (the snap is applied by the caller)."""
+    word, x, _ = _ortools_solve(MIP_SOLVER, a.tocsr(), cost, col_lo, col_up, row_lo, row_up,
+                                np.asarray(integer, bool), maximise, hint, deadline, progress,
+                                threads)
+    return word, x
+
+
+def new_lp(row_lo, row_up, threads: int):
+    return (HighspyLP if ENGINE == "highspy" else OrtoolsLP)(row_lo, row_up, threads)
+
+
+def solve_mip(*args, **kwargs):
+    return (highspy_mip if ENGINE == "highspy" else ortools_mip)(*args, **kwargs)
+
+
+Snap = Callable[[float], float]

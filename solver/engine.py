@@ -51,6 +51,44 @@ def _stop_now(progress: Progress | None, deadline: float) -> bool:
 
 
 # ---- highspy ------------------------------------------------------------------------------
+_BANNER = threading.Lock()
+_banner_done = [False]
+
+
+def _new_highs():
+    """A silent highspy.Highs. HiGHS prints a banner to stdout (the C stream, before any
+    option can be set) the first time one is made in a process: that one is made with
+    file descriptor 1 pointed at the null device."""
+    import highspy
+    with _BANNER:
+        if _banner_done[0]:
+            h = highspy.Highs()
+        else:
+            import sys
+            try:
+                sys.stdout.flush()
+            except (AttributeError, ValueError, OSError):
+                pass
+            saved = None
+            try:
+                saved = os.dup(1)
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, 1)
+                os.close(null)
+            except OSError:
+                saved = None
+            try:
+                h = highspy.Highs()
+            finally:
+                if saved is not None:
+                    os.dup2(saved, 1)
+                    os.close(saved)
+                _banner_done[0] = True
+    h.silent()
+    h.setOptionValue("output_flag", False)
+    return h
+
+
 def highs_word(status, progress: Progress | None, deadline: float) -> str:
     """What a highspy model status other than optimal means for the plan, in one word."""
     import highspy
@@ -73,9 +111,7 @@ class HighspyLP:
     def __init__(self, row_lo: np.ndarray, row_up: np.ndarray, threads: int) -> None:
         import highspy
         self._h = highspy
-        self.h = h = highspy.Highs()
-        h.silent()
-        h.setOptionValue("output_flag", False)
+        self.h = h = _new_highs()
         h.setOptionValue("threads", int(threads))
         # Presolve would rebuild the model after every added column or row and lose the
         # basis that column generation and the later tiers start from.
@@ -133,9 +169,7 @@ def highspy_mip(a: csc_matrix, cost, col_lo, col_up, row_lo, row_up, integer, ma
     """(status word, x or None): HiGHS MIP from the hint; stops at the deadline, on cancel,
     or once snap(bound) meets the incumbent (then "optimal")."""
     import highspy
-    m = highspy.Highs()
-    m.silent()
-    m.setOptionValue("output_flag", False)
+    m = _new_highs()
     m.setOptionValue("threads", int(threads))
     m.setOptionValue("mip_rel_gap", 1e-7)
     m.setOptionValue("presolve", "on" if presolve else "off")

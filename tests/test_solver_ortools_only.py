@@ -52,3 +52,17 @@ def test_planner_runs_and_is_exact_without_highspy(seeds):
     for status, got, want in out["cases"]:
         assert status == "optimal"
         assert got == pytest.approx(want, abs=1e-9)
+
+
+def test_a_solve_prints_nothing_to_stdout():
+    """HiGHS prints a banner to the C stdout on its first use in a process: none may reach
+    the user's terminal (``solve`` reports through Progress only)."""
+    script = ("import sys; sys.path.insert(0, %r)\n"
+              "from feasibility import random_instance\n"
+              "from placement_planner.solver import SolveOptions, solve\n"
+              "solve(random_instance(1, n_sites=6, n_demand=10, n_weeks=12), SolveOptions(time_limit_s=30))\n"
+              % str(TESTS))
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout == ""

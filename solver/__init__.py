@@ -1,11 +1,10 @@
 """Qt-free optimiser that turns PlanningData into a Plan: ``solve(data, options, progress)``.
 
 data -> problem (pools, merged groups, pruned placement options) -> independent parts ->
-one HiGHS model per part solved tier by tier -> plan rows. See solver/README.md.
+one model per part solved tier by tier (highspy, or OR-Tools alone) -> plan rows. See
+solver/README.md.
 
-Importing this package loads no solver library: ``solve`` loads HiGHS when first called,
-so a child process may load OR-Tools' PDLP instead (the two ship clashing HiGHS builds
-and cannot share a process).
+Importing this package loads no solver library: ``solve`` loads them when first called.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The solve pipeline behind ``placement_planner.solver.solve`` (see solver/README.md).
 
 data -> problem (pools, merged groups, pruned placement options) -> independent parts ->
-one HiGHS model per part solved tier by tier -> plan rows.
+one model per part solved tier by tier (engine.py) -> plan rows.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Solve every part through the enabled tiers, in parallel threads (HiGHS drops the GIL)."""
+"""Solve every part through the enabled tiers, in parallel threads (the engines release the GIL)."""
 
 from __future__ import annotations
 

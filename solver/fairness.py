@@ -69,11 +69,14 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
                 np.concatenate([np.arange(hp.n_x), phi]),
                 np.concatenate([np.ones(hp.n_x), -req]), np.zeros(n_f), np.zeros(n_f))
     s_prev = 0.0
+    proven_upto = 0              # rounds 1..proven_upto are all proven
+    full_from = None             # the round at which the rest were all full
     now = time.perf_counter()
     fair_deadline = min(deadline, now + TIME_SHARE * max(0.0, deadline - now))
     for k in range(1, n_f + 1):
         sorted_fill = np.sort(fills(hp, hp.values))
         if np.all(sorted_fill[k - 1:] >= 1.0 - 1e-12):
+            full_from = k
             break                                   # the rest are full: S_j is at its maximum
         now = time.perf_counter()
         if now >= deadline or (progress is not None and progress.cancelled):
@@ -91,6 +94,8 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
         if r.stopped not in ("", "time_limit"):         # cancelled, or solver trouble
             out.proven, out.stopped = False, r.stopped
             break
+        if r.proven and proven_upto == k - 1:
+            proven_upto = k
         if not r.proven:
             out.proven = False
             if time.perf_counter() >= deadline:
@@ -102,7 +107,12 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
         hp.set_row_bounds(fix, exact - TOLERANCE * max(1.0, abs(exact)), np.inf)
         s_prev = exact
     final = fills(hp, hp.values)
-    out.unplaceable = m.fair_ids[np.flatnonzero(final <= 1e-12)]
+    zero = np.flatnonzero(final <= 1e-12)
+    # groups at 0 "cannot be placed at all" only when the rounds that prove it (the zeros,
+    # and the first place above them) are proven; else they count in the fair share
+    settled = proven_upto >= min(len(zero) + 1, n_f) or \
+        (full_from is not None and proven_upto >= full_from - 1 >= len(zero))
+    out.unplaceable = m.fair_ids[zero] if settled else np.zeros(0, np.int64)
     return out
 
 

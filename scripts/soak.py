@@ -168,17 +168,24 @@ def session(args) -> int:
     stats = {"actions": 0, "counts": {}, "plans_finished": 0, "plans_cancelled": 0, "earlier_plan_kept": 0,
              "exports": 0, "worst_stall_ms": 0.0, "worst_stall_during": "", "stalls_over_250ms": 0}
     lateness: list[float] = []
-    state = {"doing": "starting", "last": time.perf_counter()}
+    state = {"doing": "starting", "last": time.perf_counter(), "window": window}
 
     def tick() -> None:   # the stall probe
+        since = state.pop("since", [])
+        if since:   # the work that blocked ran between the last tick and this one
+            state["doing"] = " then ".join(dict.fromkeys(since + [state["doing"]]))
         now = time.perf_counter()
         late = (now - state["last"] - 0.020) * 1000
         state["last"] = now
         lateness.append(late)
         if late > 250:
             stats["stalls_over_250ms"] += 1
+        if late > 1000:     # in the trail too, between the actions around it
+            trail.write(f"{time.strftime('%H:%M:%S')} STALL {late:,.0f} ms during {state['doing']}\n")
         if late > stats["worst_stall_ms"]:
-            stats["worst_stall_ms"], stats["worst_stall_during"] = late, state["doing"]
+            tab = state["window"].tabs.tabText(state["window"].tabs.currentIndex()) if state.get("window") else ""
+            stats["worst_stall_ms"] = late
+            stats["worst_stall_during"] = f"{state['doing']}; {tab} tab shown; at {time.strftime('%H:%M:%S')}"
 
     probe = QTimer(interval=20)
     probe.timeout.connect(tick)
@@ -221,6 +228,7 @@ def _workshop(window, rng, args, stats, state, trail, export_path, deadline):
         signal.connect(lambda *_, w=what: state.__setitem__("doing", w))
 
     def doing(what: str) -> None:
+        state.setdefault("since", []).append(what)
         state["doing"] = what
         stats["actions"] += 1
         stats["counts"][what.split(":")[0]] = stats["counts"].get(what.split(":")[0], 0) + 1

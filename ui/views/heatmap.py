@@ -14,6 +14,7 @@ from placement_planner.ui.views.chart_panel import ChartPanel
 METRICS = {"unmet": "Unmet learners (busiest week)", "ratio": "Shortfall (% of demand not placed)"}
 LEVELS = {"region": "Region", "ics": "ICB", "hub": "Hub"}
 ALL = "(all regions)"
+MAX_LABELS = 400      # cells labelled with their figure; more are read from tooltips and the table
 CMAP = C.colour_map("shortfall")   # shortfall is orange in every view (ui/colours.py)
 
 
@@ -72,6 +73,7 @@ class GapHeatmap(ChartPanel):
         self.plot.hideButtons()
         self.image.mouseClickEvent = self._clicked
         self.image.mouseDoubleClickEvent = self._double_clicked
+        self.image.hoverEvent = self._hover
         self._labels: list[pg.TextItem] = []
         self.rows: list[str] = []
         self.cols: list[str] = []
@@ -132,7 +134,12 @@ class GapHeatmap(ChartPanel):
 
     def _show_labels(self, values: np.ndarray, strength: np.ndarray) -> None:
         ratio = self.level.currentData() == "hub" or self.metric.currentData() == "ratio"
+        self._values = values
         cells = [(i, j) for i in range(values.shape[0]) for j in range(values.shape[1])]
+        if len(cells) > MAX_LABELS:
+            # 20 professions x 129 hubs took 8 s to label and no one can read 2,580 numbers:
+            # the figures are in the table beside it and in each cell's tooltip.
+            cells = []
         while len(self._labels) < len(cells):   # grow the pool once; labels are reused
             item = pg.TextItem(anchor=(0.5, 0.5))
             self.plot.addItem(item)
@@ -148,6 +155,21 @@ class GapHeatmap(ChartPanel):
                                                .map(float(strength[i, j]), mode="qcolor")))
             item.setPos(j, i)
             item.setVisible(True)
+
+    def _hover(self, event) -> None:
+        """The cell's figure as a tooltip (every cell, labelled or not)."""
+        if event.isExit():
+            self.plot.setToolTip("")
+            return
+        cell = self._cell_at(event)
+        values = getattr(self, "_values", None)
+        if not cell or values is None or values.size == 0:
+            return
+        i, j = self.rows.index(cell[0]), self.cols.index(cell[1])
+        v = values[i, j]
+        ratio = self.level.currentData() == "hub" or self.metric.currentData() == "ratio"
+        figure = "no figure" if np.isnan(v) else (f"{100 * v:.0f}%" if ratio else f"{v:,.0f} learners")
+        self.plot.setToolTip(f"{cell[0]} in {short_area(cell[1])}: {figure}")
 
     def _cell_at(self, event):
         pos = event.pos()   # in image pixels (row-major: x = column, y = row)

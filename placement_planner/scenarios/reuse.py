@@ -113,6 +113,11 @@ def options_bound(data) -> float:
     return float((prev["demand_id"].astype(str).map(weight).fillna(0) * prev["learners"]).sum())
 
 
+# Above this many demand rows the problem is built only once (by the solve): national data build
+# in ~10 s and their big parts go to PDLP, where the shortcut's tier-1 solve is the slow tier.
+SHORTCUT_MAX_ROWS = 8_000
+
+
 def previous_if_still_best(data, options, progress=None) -> Plan | None:
     """The previous plan (less the rows that are no longer placement options) when it is provably
     the scenario's best plan; None otherwise.
@@ -130,7 +135,8 @@ def previous_if_still_best(data, options, progress=None) -> Plan | None:
 
     tiers = tuple(options.tiers or ())
     prev = data.previous
-    if tiers[:2] != (Tier.PLACED, Tier.KEEP_PREVIOUS) or not len(prev) or not _keeps_locks(prev, data.locked):
+    if tiers[:2] != (Tier.PLACED, Tier.KEEP_PREVIOUS) or not len(prev) or len(data.demand) > SHORTCUT_MAX_ROWS \
+            or not _keeps_locks(prev, data.locked):
         return None
     problem = build_problem(data)
     if len(problem.g) >= PDLP_MIN_COLUMNS:

@@ -82,7 +82,7 @@ class ScenariosPanel(QWidget):
         split.addWidget(left_box)
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 1)
-        split.setSizes([260, 900])
+        split.setSizes([340, 900])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(split)

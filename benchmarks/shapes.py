@@ -56,6 +56,7 @@ def lp_optimum(data) -> tuple[float, float]:
         h = highspy.Highs()
         h.silent()
         h.setOptionValue("solver", "ipm" if len(m.ub) > 20000 else "simplex")
+        h.setOptionValue("run_crossover", "off")
         h.setOptionValue("threads", 2)
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = len(m.ub), r.n
@@ -80,9 +81,11 @@ def child(scale: str, seed: int, shape: str, limit: float, plain_limit: float) -
     t0 = time.perf_counter()
     plan = solve(data, SolveOptions(time_limit_s=limit, threads=2))
     wall = time.perf_counter() - t0
+    print(f"{shape}: planned in {wall:.1f} s", file=sys.stderr, flush=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     placed = float(plan.tier_values.get("placed", 0.0))
     lp, lp_s = lp_optimum(data)
+    print(f"{shape}: LP optimum in {lp_s:.1f} s", file=sys.stderr, flush=True)
     out = dict(shape=shape, rows=len(data.demand), learners=int(data.demand["learners"].sum()),
                wall=wall, status=plan.status.value, placed=placed, bound=float(plan.bound),
                lp=lp, lp_s=lp_s, gap_to_lp=(lp - placed) / lp if lp else 0.0,

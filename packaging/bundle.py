@@ -16,9 +16,11 @@ OUR_PACKAGES = ["placement_planner", "placement_planner.solver", "placement_plan
 DATA_PACKAGES = ["placement_planner.resources", "placement_planner.sample_data"]
 
 HIDDEN_IMPORTS = [
-    # OR-Tools is used only for PDLP, through model_builder, imported inside a function
+    # OR-Tools is imported inside functions: model_builder (solver/engine.py) and PDLP
     # (solver/lp_bound.py).
     "ortools.linear_solver.python.model_builder",
+    "ortools.pdlp.python.pdlp",
+    "ortools.pdlp.solvers_pb2",
     # The workbook readers and writers.
     "python_calamine",
     "openpyxl",
@@ -42,8 +44,8 @@ EXCLUDED_MODULES = [
     # pyqtgraph extras: 3D (PyOpenGL), Jupyter, examples, its own multiprocess, other exporters.
     "pyqtgraph.opengl", "pyqtgraph.jupyter", "pyqtgraph.examples", "OpenGL", "jupyter_rfb",
     "matplotlib", "IPython", "yaml", "sqlite3", "cupy", "numba", "h5py", "colorcet",
-    # OR-Tools solvers and wrappers the planner does not call (PDLP runs through model_builder).
-    "ortools.sat", "ortools.constraint_solver", "ortools.pdlp", "ortools.math_opt",
+    # OR-Tools wrappers the planner does not call (it uses model_builder and PDLP).
+    "ortools.sat", "ortools.constraint_solver", "ortools.math_opt",
     "ortools.routing", "ortools.algorithms", "ortools.graph", "ortools.scheduling",
     "ortools.set_cover", "ortools.packing", "ortools.service", "ortools.bop",
     "immutabledict",

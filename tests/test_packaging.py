@@ -154,6 +154,8 @@ def test_app_libraries_import_with_the_excluded_modules_blocked():
         import pyqtgraph
         from ortools.linear_solver.python import model_builder
         model_builder.Solver("pdlp")
+        from ortools.pdlp.python import pdlp
+        from ortools.pdlp import solvers_pb2
         import placement_planner.cli, placement_planner.ui.main_window, placement_planner.ui.plan_child
         for package in ("placement_planner", "placement_planner.solver", "placement_planner.ui"):
             module = importlib.import_module(package)
@@ -227,7 +229,19 @@ def test_windows_version_resource_carries_the_project_version():
     version = bundle.project_version(ROOT)
     assert version == pyproject()["project"]["version"]
     text = bundle.windows_version_info("1.2")
-    assert "filevers=(1, 2, 0, 0)" in text and "StringStruct('ProductVersion', '1.2')" in text
+    # PyInstaller evaluates the text with its version-resource classes; evaluate it with
+    # stand-ins that record their arguments (pefile, which the real ones need, is Windows-only).
+    def record(kind):
+        return lambda *args, **kwargs: (kind, args, kwargs)
+
+    names = ["VSVersionInfo", "FixedFileInfo", "StringFileInfo", "StringTable", "StringStruct",
+             "VarFileInfo", "VarStruct"]
+    info = eval(text, {"__builtins__": {}}, {n: record(n) for n in names})
+    assert info[0] == "VSVersionInfo"
+    assert info[2]["ffi"][2]["filevers"] == (1, 2, 0, 0)
+    table = info[2]["kids"][0][1][0][0]          # StringFileInfo([StringTable(lang, [...])])
+    strings = dict(entry[1] for entry in table[1][1])
+    assert strings["ProductVersion"] == "1.2" and strings["OriginalFilename"] == "placement-planner.exe"
 
 
 def test_launcher_runs_the_cli():

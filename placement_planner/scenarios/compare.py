@@ -1,9 +1,9 @@
 """Plan the baseline once, then every scenario from it, in parallel child processes where the
 machine has the cores; write the Compare workbook and JSON.
 
-Children are the app's planning child (``placement_planner.ui.plan_child``, Qt-free): the same
-process the app plans in, started as ``placement-planner --plan-child`` in a frozen build, so
-no multiprocessing spawn magic is needed on Windows.
+Children are the app's planning child (``scenarios/child.py`` starts it): the same process the
+app plans in, started as ``placement-planner --plan-child`` in a frozen build, so no
+multiprocessing spawn magic is needed on Windows.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def plan_all(base: PlanningData, book: ScenarioBook, names: list[str] | None = N
         args = dict(base=lean, changes=book.changes[name], name=name, baseline_plan=baseline.plan,
                     time_limit_s=time_limit_s, threads=each)
         if in_child:
-            from placement_planner.ui.plan_child import plan_in_child
+            from placement_planner.scenarios.child import call_in_child
 
             stop = threading.Event()
 
@@ -82,7 +82,7 @@ def plan_all(base: PlanningData, book: ScenarioBook, names: list[str] | None = N
 
             threading.Thread(target=relay_cancel, daemon=True).start()
             try:
-                out = plan_in_child(None, own, call=("placement_planner.scenarios.compare", "scenario_job", args))
+                out = call_in_child("placement_planner.scenarios.compare", "scenario_job", args, own)
             except Exception as exc:    # the child could not start or died: plan here instead
                 get_logger().warning("scenario child failed (%s); planning in-process", type(exc).__name__)
                 out = scenario_job(own, **args)

@@ -8,12 +8,15 @@ it. Only adds learners to the given plan, so locked rows it keeps stay kept.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from scipy.sparse import csc_matrix
 
 
 def greedy_fill(a: csc_matrix, row_upper: np.ndarray, n_demand: int, ub: np.ndarray,
-                weight: np.ndarray, km: np.ndarray, x0: np.ndarray) -> np.ndarray:
+                weight: np.ndarray, km: np.ndarray, x0: np.ndarray,
+                deadline: float = float("inf")) -> np.ndarray:
     """Add learners to ``x0`` (columns 0..len(ub)-1) while every row stays within its upper.
 
     ``a`` has the demand rows first (row d < n_demand is group d's "at most learners" row);
@@ -33,7 +36,9 @@ def greedy_fill(a: csc_matrix, row_upper: np.ndarray, n_demand: int, ub: np.ndar
     ends = np.r_[starts[1:], n]
     g_weight = weight[order][starts]
     g_count = ends - starts
-    for gi in np.lexsort((g_count, -g_weight)):
+    for i, gi in enumerate(np.lexsort((g_count, -g_weight))):
+        if i % 256 == 255 and time.perf_counter() > deadline:
+            break                       # the time limit: the plan so far keeps every row
         s, e = starts[gi], ends[gi]
         d = demand_sorted[s]
         if resid[d] < 1:

@@ -118,7 +118,8 @@ def run_child(stdin=None, stdout=None) -> int:
 
 
 def lp_guided_plan(a: csc_matrix, row_up: np.ndarray, col_up: np.ndarray, x_lp: np.ndarray,
-                   x0: np.ndarray, round_from: float = 1.0) -> np.ndarray:
+                   x0: np.ndarray, round_from: float = 1.0,
+                   deadline: float = float("inf")) -> np.ndarray:
     """Round the LP (a fraction of ``round_from`` or more rounds up; 1.0 = always down),
     most-used options first, never breaking a row; on top of x0."""
     a = a.tocsc()
@@ -126,7 +127,9 @@ def lp_guided_plan(a: csc_matrix, row_up: np.ndarray, col_up: np.ndarray, x_lp: 
     resid = row_up - a @ x
     want = np.floor(np.minimum(np.clip(x_lp, 0, None) + 1.0 - round_from, col_up) + 1e-6) - x
     cand = np.flatnonzero(want >= 1)
-    for j in cand[np.argsort(-x_lp[cand], kind="stable")]:
+    for i, j in enumerate(cand[np.argsort(-x_lp[cand], kind="stable")]):
+        if i % 4096 == 4095 and time.perf_counter() > deadline:
+            break                       # the time limit: what is placed so far keeps every row
         rows = a.indices[a.indptr[j]:a.indptr[j + 1]]
         room = resid[rows].min() if len(rows) else np.inf
         add = min(want[j], np.floor(room + 1e-9))

@@ -12,7 +12,7 @@ from placement_planner.solver.progress import Progress
 
 # Presolve helps small MIPs; on bigger ones it ran far past the time limit (a 28,000-column
 # leximin round: 80 s over), and no callback can stop it.
-PRESOLVE_MAX_COLUMNS = 5000
+PRESOLVE_MAX_COLUMNS = 1000
 
 
 def restricted_mip(a: csc_matrix, cost, col_lo, col_up, row_lo, row_up, integer, maximise: bool,

@@ -41,7 +41,7 @@ def solve_part(model: PartModel, tiers: tuple[Tier, ...], deadline: float,
         return res
     res.bound = _trivial_bound(model)
     locked_only = hp.values.copy()
-    hp.values = _first_plan(hp, model)
+    hp.values = _first_plan(hp, model, deadline)
     for tier in tiers:
         if progress is not None and progress.cancelled:
             res.stopped, res.proven = "cancelled", False
@@ -133,7 +133,7 @@ def _placed_by_pdlp(hp: HighsPart, model: PartModel, cost: np.ndarray, locked_on
     left = deadline - time.perf_counter()
     a = hp.matrix()[:, :n].tocsc()
     lp = pdlp_solution(a, hp.row_lo, hp.row_up, hp.col_up[:n], cost[:n],
-                       time_limit=max(3.0, min(25.0, 0.45 * left)), progress=progress)
+                       time_limit=min(25.0, max(0.5, 0.45 * left), max(0.1, left)), progress=progress)
     if lp is None:
         return None
     x_lp, y = lp
@@ -145,9 +145,10 @@ def _placed_by_pdlp(hp: HighsPart, model: PartModel, cost: np.ndarray, locked_on
     for round_from in ROUND_FROM:
         if time.perf_counter() >= deadline:
             break
-        guided = lp_guided_plan(a, hp.row_up, hp.col_up[:n], x_lp, locked_only[:n], round_from)
+        guided = lp_guided_plan(a, hp.row_up, hp.col_up[:n], x_lp, locked_only[:n], round_from,
+                                deadline)
         guided = greedy_fill(hp.matrix(), hp.row_up, n_demand, model.ub.astype(float), model.weight,
-                             model.km, np.r_[guided, locked_only[n:]])
+                             model.km, np.r_[guided, locked_only[n:]], deadline)
         if cost @ guided > cost @ hp.values:
             hp.values = guided
     value = float(cost @ hp.values)
@@ -160,7 +161,7 @@ def _placed_by_pdlp(hp: HighsPart, model: PartModel, cost: np.ndarray, locked_on
     return Result(value, bound, proven, hp.values.copy(), stopped)
 
 
-def _first_plan(hp: HighsPart, model: PartModel) -> np.ndarray:
+def _first_plan(hp: HighsPart, model: PartModel, deadline: float) -> np.ndarray:
     """The incumbent every tier starts from: on top of the locked rows, the rows of the plan
     to start from (``SolveOptions.start_from``) that still fit, largest first and never
     breaking a row, then the greedy plan."""
@@ -168,10 +169,10 @@ def _first_plan(hp: HighsPart, model: PartModel) -> np.ndarray:
     n = hp.n_x
     if model.start is not None and model.start.any():
         start = lp_guided_plan(hp.matrix()[:, :n], hp.row_up, hp.col_up[:n], model.start,
-                               hp.values[:n], 1.0)
+                               hp.values[:n], 1.0, deadline)
         hp.values = np.r_[start, hp.values[n:]]
     return greedy_fill(hp.matrix(), hp.row_up, n_demand, model.ub.astype(float), model.weight,
-                       model.km, hp.values)
+                       model.km, hp.values, deadline)
 
 
 def _trivial_bound(model: PartModel) -> float:

@@ -126,3 +126,20 @@ def test_clicking_a_cell_keeps_the_key_column_in_view(qtbot, window):
     sites.view.setCurrentIndex(sites.proxy.index(2, wide))
     sites.view.scrollTo(sites.proxy.index(2, wide))
     assert bar.value() == 0
+
+
+def test_a_heatmap_of_many_hubs_is_not_labelled_cell_by_cell(qtbot, window):
+    """20 professions x 129 hubs took 8 s to label on a region plan; the figures are tooltips."""
+    import numpy as np
+
+    from placement_planner.ui.views.heatmap import MAX_LABELS
+
+    heat = window.heatmap
+    values = np.arange(20 * 129, dtype=float).reshape(20, 129)
+    heat.rows, heat.cols = [f"P{i}" for i in range(20)], [f"Hub {j}" for j in range(129)]
+    heat._show_labels(values, values / values.max())
+    assert len(heat._labels) <= MAX_LABELS
+    assert not any(item.isVisible() for item in heat._labels)
+    small = values[:3, :4]
+    heat._show_labels(small, small / small.max())
+    assert sum(item.isVisible() for item in heat._labels) == 12

@@ -3,6 +3,7 @@ Smoothing) and the JSON, each atomically, through the export module's writer."""
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 
@@ -37,14 +38,20 @@ def write_advice_workbook(path, data, advice, report=None) -> Path:
                                          "strings_to_numbers": False, "nan_inf_to_errors": False})
         try:
             writer = writer_cls(book, None)
-            writer.write_all(data, report)
             money = book.add_format({"num_format": "£#,##0.00"})
-            writer.sheet("Advice", advice_frame(data, advice),
-                         formats={"cost": money, "cost_per_extra_learner": money, "tariff_per_week": money})
-            writer.sheet("Advice package", package_frame(advice), formats={"cumulative_cost": money})
+            sheets = [("Advice", advice_frame(data, advice),
+                       {"formats": {"cost": money, "cost_per_extra_learner": money, "tariff_per_week": money}}),
+                      ("Advice package", package_frame(advice), {"formats": {"cumulative_cost": money}})]
             if advice.smoothing is not None:
-                ws = writer.sheet("Smoothing", advice.smoothing)
-                _smoothing_chart(book, ws, advice.smoothing)
+                sheets.append(("Smoothing", advice.smoothing, {}))
+            if "extra" in inspect.signature(writer.write_all).parameters:
+                writer.write_all(data, report, extra=sheets)   # after Utilisation, described in About
+            else:
+                writer.write_all(data, report)
+                for name, frame, options in sheets:
+                    writer.sheet(name, frame, **options)
+            if advice.smoothing is not None:
+                _smoothing_chart(book, book.get_worksheet_by_name("Smoothing"), advice.smoothing)
         finally:
             book.close()
 

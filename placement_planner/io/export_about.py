@@ -102,6 +102,10 @@ SHEET_NOTES = {
     ABOUT_SHEET: "This sheet: what every sheet and column holds.",
     "Advice": "Where more places would place the most learners: one Capacity row to add per "
               "recommendation, best first, each measured on its own against this plan.",
+    "Advice package": "The top 1, 2, ... recommendations added together: cumulative learners placed and "
+                      "cost, so diminishing returns show.",
+    "Smoothing": "Per profession x region: the busiest week of demand, and how many more learners would be "
+                 "placed if starts could move 1, 2 or 4 weeks (re-planned).",
     "Journeys": "One row per placed learner per placement of a journey, so each learner's path can be "
                 "followed.",
     "Compare": "One row per scenario, baseline first: the Summary figures and learners moved.",
@@ -153,6 +157,8 @@ COLUMN_NOTES = {
                  "setting": "setting the group asked for (blank = any)",
                  "learners_placed": "learners of the group that were placed",
                  "reason_code": "short code of the reason, for filtering",
+                 "fix": "advise only: the single change that would place the most of the group, in words",
+                 "fix_learners": "advise only: how many of its learners that change places (re-planned)",
                  "fix": "the single change that would place the most of this group's learners",
                  "fix_learners": "learners that change would place (re-planned)"},
     "Gaps": {"week_start": "the Monday of the week, dd/mm/yyyy",

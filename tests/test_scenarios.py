@@ -329,3 +329,14 @@ def dataclasses_replace(obj, **kw):
     import dataclasses
 
     return dataclasses.replace(obj, **kw)
+
+
+def test_previous_plan_shortcut_requires_every_lock_kept():
+    from placement_planner.scenarios.reuse import _keeps_locks
+
+    prev = _alloc([("D1", "S1", "acute", 1, 2), ("D1", "S2", "", 1, 1), ("D2", "S1", "acute", 2, 3)])
+    locks = lambda rows: pd.DataFrame(rows, columns=["demand_id", "site_id", "learners", "setting"])  # noqa: E731
+    assert _keeps_locks(prev, locks([("D1", "S1", 2, ""), ("D2", "S1", 3, "Acute")]))
+    assert not _keeps_locks(prev, locks([("D1", "S1", 3, "")]))              # 2 there, 3 locked
+    assert not _keeps_locks(prev, locks([("D1", "S2", 1, "acute")]))         # at S2 but not in acute
+    assert not _keeps_locks(prev, locks([("D3", "S1", 1, "")]))

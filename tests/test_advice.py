@@ -262,3 +262,25 @@ def test_a_cancelled_advice_stops_early_and_says_so(bottleneck):
     advice = advise(data, places=2, top=3, progress=progress)
     assert advice.tried == 0 and not advice.recommendations and not advice.fixes_run
     assert any("Stopped" in m for m in advice.messages)
+
+
+def test_an_unproven_baseline_is_re_solved_per_profession_before_gains_are_measured(bottleneck, monkeypatch):
+    import dataclasses
+
+    from placement_planner.advice import run
+
+    _, data = bottleneck
+    proven = advise(data, places=2, top=2, fixes=False, smoothing=False)
+    calls = []
+
+    def first_unproven(*args, **kwargs):
+        m = solve_tier1(*args, **kwargs)
+        calls.append(m)
+        return dataclasses.replace(m, proven=False) if len(calls) == 1 else m
+
+    monkeypatch.setattr(run, "solve_tier1", first_unproven)
+    advice = advise(data, places=2, top=2, fixes=False, smoothing=False)
+    assert not advice.baseline.proven and advice.messages
+    assert [r.extra_weighted_placed for r in advice.recommendations] == \
+        [r.extra_weighted_placed for r in proven.recommendations]
+    assert all(r.proven for r in advice.recommendations)

@@ -75,7 +75,7 @@ def locked_rows(problem: Problem, opts: np.ndarray) -> tuple[Rows, list[str]]:
     site = problem.pools.site[problem.p[opts]]
     setting = problem.pools.setting[problem.p[opts]]
     g = problem.g[opts]
-    rows, cols, lower, names, errors = [], [], [], [], []
+    rows, cols, lower, errors = [], [], [], []
     for k in in_part:
         cols_k = np.flatnonzero((g == lk.group[k]) & (site == lk.site[k])
                                 & ((lk.setting[k] == "") | (setting == lk.setting[k])))
@@ -85,7 +85,6 @@ def locked_rows(problem: Problem, opts: np.ndarray) -> tuple[Rows, list[str]]:
         rows.append(np.full(len(cols_k), len(lower)))
         cols.append(cols_k)
         lower.append(float(lk.learners[k]))
-        names.append(("locked", int(k)))
     if not rows:
         return Rows(*(np.zeros(0),) * 5, np.zeros(0, dtype=object)), errors
     row, col = np.concatenate(rows), np.concatenate(cols)

@@ -268,25 +268,28 @@ def test_windows_workflow_builds_the_same_spec():
     assert "packaging/smoke.py" in workflow and "placement-planner.iss" in workflow
 
 
-# ---- paths ----------------------------------------------------------------------------------
+# ---- where the app finds the guide (ui/help.py's doc_path) ---------------------------------
 def test_user_guide_found_from_source():
-    from placement_planner.paths import user_guide_path
+    from placement_planner.ui.help import doc_path
 
-    path = user_guide_path()
-    assert path is not None and path.name == "user-guide.md"
+    path = doc_path("user-guide.md")
+    assert path == ROOT / "docs" / "user-guide.md"
     assert path.read_text(encoding="utf-8").startswith("# ")
 
 
-def test_user_guide_found_in_a_frozen_bundle(tmp_path, monkeypatch):
-    from placement_planner import paths
+def test_user_guide_found_where_the_bundle_and_pip_put_it(tmp_path, monkeypatch):
+    """Frozen (and pip-installed), placement_planner/ui/help.pyc sits beside
+    placement_planner/docs/: the folder the spec (bundle.DOCS_FOLDER) and pyproject's package
+    data put the guide in."""
+    from placement_planner.ui import help as help_module
 
-    guide = tmp_path / "placement_planner" / "docs" / "user-guide.md"
+    guide = tmp_path / bundle.DOCS_FOLDER / "user-guide.md"
     guide.parent.mkdir(parents=True)
     guide.write_text("# Guide\n", encoding="utf-8")
+    monkeypatch.setattr(help_module, "__file__", str(tmp_path / "placement_planner" / "ui" / "help.pyc"))
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
-    assert paths.user_guide_path() == guide
-    assert paths.docs_candidates()[0] == guide.parent
+    assert help_module.doc_path("user-guide.md") == guide
 
 
 def test_user_data_goes_to_local_appdata_on_windows(monkeypatch, tmp_path):
@@ -305,10 +308,9 @@ def test_help_shows_the_shipped_guide_with_its_screenshots(qtbot):
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QTextDocument
 
-    from placement_planner.paths import user_guide_path
-    from placement_planner.ui.help import TextDialog
+    from placement_planner.ui.help import TextDialog, doc_path
 
-    path = user_guide_path()
+    path = doc_path("user-guide.md")
     dialog = TextDialog("User guide", path.read_text(encoding="utf-8"), base=path.parent)
     qtbot.addWidget(dialog)
     image = re.search(r"!\[[^\]]*\]\(([^)\s]+)\)", path.read_text(encoding="utf-8")).group(1)

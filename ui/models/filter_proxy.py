@@ -18,6 +18,8 @@ from placement_planner.ui.models.frame_model import FrameModel
 def _search_text(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     parts = []
     for c in columns:
+        if c not in frame.columns:      # a display-only column the model works out (e.g. week of)
+            continue
         s = frame[c]
         if s.dtype.kind == "M":
             s = s.dt.strftime("%d/%m/%Y").fillna("")

@@ -39,7 +39,8 @@ def column_label(name: str) -> str:
     special = {"row": "Excel row", "hei": "University (HEI)", "ics": "ICB", "icb": "ICB", "pcn": "PCN",
                "site_id": "Site ID", "used_percent": "Places used (%)", "places_used_percent": "Places used (%)",
                "demand_id": "Demand ID", "max_travel_km": "Max travel (km)",
-               "distance_km": "Distance (km)"}
+               "distance_km": "Distance (km)",
+               "start_week_of": "Planned from (week of)", "end_week_of": "Planned to (week of)"}
     return special.get(name, name.replace("_", " ").capitalize())
 
 
@@ -52,9 +53,12 @@ class FrameModel(QAbstractTableModel):
 
     def __init__(self, frame: pd.DataFrame | None = None, columns: list[str] | None = None,
                  editable: set[str] | frozenset = frozenset(), tooltips: dict[str, str] | None = None,
-                 formats: dict | None = None, parent=None) -> None:
+                 formats: dict | None = None, derived: dict | None = None, parent=None) -> None:
         super().__init__(parent)
         self._wanted = columns
+        # Display-only columns worked out from the frame (name -> function(frame) -> array);
+        # never written into the frame, so what is exported or checked stays as loaded.
+        self._derived = dict(derived or {})
         self._editable = set(editable)
         self._tooltips = tooltips or {}
         self._formats = dict(DEFAULT_FORMATS, **(formats or {}))
@@ -66,19 +70,30 @@ class FrameModel(QAbstractTableModel):
     def set_frame(self, frame: pd.DataFrame) -> None:
         self.beginResetModel()
         self.frame = frame
-        self.columns = [c for c in (self._wanted or list(frame.columns)) if c in frame.columns]
+        self.columns = [c for c in (self._wanted or list(frame.columns))
+                        if c in frame.columns or self._derivable(c)]
         self._arrays = [self._array(c) for c in self.columns]
         self.order = np.arange(len(frame))
         self._inverse = None
         self.frame_replaced.emit()
         self.endResetModel()
 
+    def _derivable(self, column: str) -> bool:
+        if column not in self._derived or column in self.frame.columns:
+            return False
+        try:
+            return self._derived[column](self.frame) is not None
+        except Exception:   # the frame lacks what the column is worked out from
+            return False
+
     def _array(self, column: str) -> np.ndarray:
+        if column in self._derived and column not in self.frame.columns:
+            return np.asarray(self._derived[column](self.frame))
         return self.frame[column].to_numpy()
 
     def refresh_cells(self, positions, column: str | None = None) -> None:
         """Re-read columns after the controller changed the frame in place."""
-        cols = [column] if column else self.columns
+        cols = [column, *self._derived] if column else self.columns
         for c in cols:
             if c in self.columns:
                 self._arrays[self.columns.index(c)] = self._array(c)
@@ -204,7 +219,7 @@ class FrameModel(QAbstractTableModel):
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):
             return
-        series = self.frame[self.columns[column]]
+        series = pd.Series(self._arrays[column])
         if series.dtype.kind in "iufbM":
             keys = series.to_numpy()
         else:

@@ -2,22 +2,59 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
 from placement_planner.domain import CAPACITY_COLUMNS, DEMAND_COLUMNS, LOCKED_COLUMNS, SITE_COLUMNS
 from placement_planner.names import name_key
+from placement_planner.weeks import mondays
 from placement_planner.ui.edits import EDITABLE, SHEET
 from placement_planner.ui.fixing import column_for
 from placement_planner.ui.models.frame_model import FrameModel
 from placement_planner.ui.views.frame_table import FrameTable
 
 _HIDDEN = {"start_week", "end_week"}
-COLUMNS = {
+# Display-only: the planning week (its Monday) beside each typed date, which stays as typed.
+WEEK_OF = {"start_date": "start_week_of", "end_date": "end_week_of"}
+
+
+def _with_weeks(columns: list[str], dates: tuple[str, ...]) -> list[str]:
+    out = []
+    for c in columns:
+        out.append(c)
+        if c in dates:
+            out.append(WEEK_OF[c])
+    return out
+
+
+def week_of(date_column: str):
+    """The Monday of each row's date (its planning week); blank where the cell is not a date."""
+    def derive(frame: pd.DataFrame) -> np.ndarray:
+        values = frame[date_column]
+        if values.dtype.kind != "M":
+            is_date = values.map(lambda v: isinstance(v, (dt.date, pd.Timestamp)) and v is not pd.NaT)
+            values = pd.to_datetime(values.where(is_date), errors="coerce")
+        return mondays(values).to_numpy()
+    return derive
+
+
+COLUMNS = {    # the sheets' own columns, as saved and checked
     "sites": SITE_COLUMNS + ["row"],
     "capacity": [c for c in CAPACITY_COLUMNS if c not in _HIDDEN] + ["row"],
     "demand": [c for c in DEMAND_COLUMNS if c not in _HIDDEN] + ["row"],
     "locked": LOCKED_COLUMNS + ["row"],
+}
+SHOWN = {      # what each table shows: the sheet's columns plus the display-only weeks
+    "sites": COLUMNS["sites"], "locked": COLUMNS["locked"],
+    "capacity": _with_weeks(COLUMNS["capacity"], ("start_date", "end_date")),
+    "demand": _with_weeks(COLUMNS["demand"], ("start_date",)),
+}
+DERIVED = {
+    "sites": {}, "locked": {},
+    "capacity": {WEEK_OF["start_date"]: week_of("start_date"), WEEK_OF["end_date"]: week_of("end_date")},
+    "demand": {WEEK_OF["start_date"]: week_of("start_date")},
 }
 TIPS = {
     "places": "Learners the site can host at once, in every week from start to end date. Double-click to change.",
@@ -26,6 +63,9 @@ TIPS = {
     "max_travel_km": "Straight-line travel limit; blank uses the default in Settings.",
     "flex_weeks": "The placement may start up to this many weeks earlier or later.",
     "row": "The row number in the Excel file this came from.",
+    "start_week_of": "The planning week this starts in, shown by its Monday: a mid-week date is planned "
+                     "from the Monday before. The typed date is kept as it is.",
+    "end_week_of": "The last planning week, shown by its Monday. The typed date is kept as it is.",
 }
 
 
@@ -35,8 +75,9 @@ class DataTables:
     def __init__(self, project) -> None:
         self.project = project
         self.tables: dict[str, FrameTable] = {}
-        for table, columns in COLUMNS.items():
-            model = FrameModel(columns=columns, editable=EDITABLE[table], tooltips=TIPS)
+        for table, columns in SHOWN.items():
+            model = FrameModel(columns=columns, editable=EDITABLE[table], tooltips=TIPS,
+                               derived=DERIVED[table])
             model.edit_requested.connect(
                 lambda pos, col, text, t=table: project.request_edit(t, pos, col, text))
             self.tables[table] = FrameTable(model, SHEET[table])

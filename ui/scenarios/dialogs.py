@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 
 from placement_planner.scenarios import KINDS, Change
 from placement_planner.scenarios.changes import DEMAND_FILTERS, SITE_FILTERS
+from placement_planner.ui import colours
 
 FIELDS = SITE_FILTERS + DEMAND_FILTERS
 VALUE_HINT = {"add_places": "places per week (whole number, 1 or more)", "withdraw": "(not used)",
@@ -68,7 +69,7 @@ class ChangeDialog(QDialog):
         self.value = QLineEdit("" if change.value is None else f"{change.value:g}")
         self.hint = QLabel()
         self.error = QLabel()
-        self.error.setStyleSheet("color: #b2182b")
+        self.error.setStyleSheet(f"color: {colours.ERROR_TEXT}")
         self.error.setWordWrap(True)
         form = QFormLayout()
         form.addRow("&Scenario", self.scenario)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QInputDialog, QLa
                                QVBoxLayout, QWidget)
 
 from placement_planner.scenarios import Change
+from placement_planner.ui import colours
 from placement_planner.ui.scenarios.dialogs import FIELDS, ask_change, date_text, parse_date, parse_value
 from placement_planner.ui.scenarios.views import ComparisonView, DifferenceHeatmap, MovesView
 
@@ -54,7 +55,7 @@ class ScenariosPanel(QWidget):
         self.changes.itemChanged.connect(self._cell_edited)
         self.problems = QLabel()
         self.problems.setWordWrap(True)
-        self.problems.setStyleSheet("color: #b2182b")
+        self.problems.setStyleSheet(f"color: {colours.ERROR_TEXT}")
         add, remove = QPushButton("Add change…"), QPushButton("Remove change")
         add.clicked.connect(self.add_change)
         remove.clicked.connect(self.remove_change)

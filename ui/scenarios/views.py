@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from placement_planner.scenarios.plan import area_table
+from placement_planner.ui import colours
 
 # figure, label, +1 when higher is better, -1 when lower is better, 0 neutral, format
 FIGURES = [
@@ -27,8 +28,10 @@ FIGURES = [
     ("gap", "Gap to the bound", -1, "{:.2%}"),
     ("status", "Solver status", 0, "{}"),
 ]
-BETTER, WORSE = QColor(198, 239, 206), QColor(255, 199, 206)
-BETTER_TEXT, WORSE_TEXT = QColor(0, 97, 0), QColor(156, 0, 6)
+# The diverging "balance" ramp of ui/colours (colour-blind safe): purple better, orange worse.
+_BALANCE = colours.RAMPS["balance"]
+BETTER, WORSE = QColor(_BALANCE[5]), QColor(_BALANCE[3])
+BETTER_TEXT, WORSE_TEXT = QColor(_BALANCE[-1]), QColor(_BALANCE[0])
 
 
 def _fmt(fmt: str, value) -> str:
@@ -56,8 +59,8 @@ class ComparisonView(QWidget):
         self.store = store
         self.table = _table()
         self.table.setAccessibleName("Scenario comparison")
-        self.note = QLabel("Plan scenarios to compare them with the baseline. Green is better than the "
-                           "baseline, red is worse; the change is shown in brackets.")
+        self.note = QLabel("Plan scenarios to compare them with the baseline. Purple is better than the "
+                           "baseline, orange is worse; the change is shown in brackets.")
         self.note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
@@ -166,10 +169,10 @@ class DifferenceHeatmap(QWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 share = min(1.0, abs(v) / top)
                 if v:
-                    base = (178, 24, 43) if v > 0 else (33, 102, 172)    # more unmet: red; fewer: blue
-                    colour = QColor(*(int(255 + (b - 255) * (0.25 + 0.75 * share)) for b in base))
+                    # More unmet is a shortfall: the orange (negative) end of the balance ramp.
+                    colour = colours.colours_for([-v], "balance", -top, top)[0]
                     item.setBackground(QBrush(colour))
-                    item.setForeground(QBrush(QColor("white") if share > 0.6 else QColor("black")))
+                    item.setForeground(QBrush(colours.text_on(colour)))
                 item.setToolTip(f"{prof} in {region}: {v:+,d} learners unmet against the baseline")
                 t.setItem(r, c, item)
         t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

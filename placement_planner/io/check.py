@@ -18,21 +18,34 @@ def validate_planning_data(data: PlanningData) -> ProblemList:
     the app). Cross-sheet rules (unknown sites, locked rows over a group) are checked too.
     """
     problems = ProblemList()
+    where = {schema.name: Where(schema.name, headers=_user_headers(data, schema))
+             for schema in (SITES, CAPACITY, DEMAND, LOCKED)}
     sites = data.sites.reset_index(drop=True).copy()
     capacity, demand, locked = data.capacity.copy(), data.demand.copy(), data.locked.copy()
-    _required_values(sites, SITES, problems)
-    _required_values(capacity, CAPACITY, problems)
-    _required_values(demand, DEMAND, problems)
-    _required_values(locked, LOCKED, problems)
-    check_sites(sites, Where(SITES.name), problems)
-    check_capacity(capacity, sites, Where(CAPACITY.name), problems)
-    check_demand(demand, sites, Where(DEMAND.name), problems)
+    _required_values(sites, SITES, where[SITES.name], problems)
+    _required_values(capacity, CAPACITY, where[CAPACITY.name], problems)
+    _required_values(demand, DEMAND, where[DEMAND.name], problems)
+    _required_values(locked, LOCKED, where[LOCKED.name], problems)
+    check_sites(sites, where[SITES.name], problems)
+    check_capacity(capacity, sites, where[CAPACITY.name], problems)
+    check_demand(demand, sites, where[DEMAND.name], problems)
     if len(locked):
-        check_locked(locked, demand, sites, capacity, Where(LOCKED.name), problems)
+        check_locked(locked, demand, sites, capacity, where[LOCKED.name], problems)
     return problems
 
 
-def _required_values(frame, schema: SheetSchema, problems: ProblemList) -> None:
+def _user_headers(data: PlanningData, schema: SheetSchema) -> dict[str, str]:
+    """Contract column -> the header the user's own sheet has for it (messages name that)."""
+    frame = (getattr(data, "source_sheets", None) or {}).get(schema.name)
+    out: dict[str, str] = {}
+    for header in getattr(frame, "columns", ()):
+        match = schema.match(header) if isinstance(header, str) else None
+        if match is not None:
+            out.setdefault(match.name, str(header))
+    return out
+
+
+def _required_values(frame, schema: SheetSchema, where: Where, problems: ProblemList) -> None:
     for col in schema.required_columns:
         if col.name not in frame.columns:
             continue
@@ -42,5 +55,6 @@ def _required_values(frame, schema: SheetSchema, problems: ProblemList) -> None:
         else:
             missing = values.isna().to_numpy()
         for i in np.flatnonzero(missing):
-            problems.error(schema.name, int(frame["row"].iat[i]) or None, col.name,
-                           f"{col.name} is blank. Every {schema.name} row needs a {col.name}.")
+            header = where.h(col.name)
+            problems.error(schema.name, int(frame["row"].iat[i]) or None, header,
+                           f"{header} is blank. Every {schema.name} row needs a value in {header}.")

@@ -74,7 +74,7 @@ def typed_frame(table: SheetTable, problems: ProblemList) -> tuple[pd.DataFrame,
         if col.required:
             for i in np.flatnonzero(blank):
                 problems.error(schema.name, int(rows[i]), header,
-                               f"{header} is blank. Every {schema.name} row needs a {col.name}.",
+                               f"{header} is blank. Every {schema.name} row needs a value in {header}.",
                                file=table.sheet.file)
             row_bad |= blank
     return out, row_bad

@@ -46,8 +46,8 @@ def check_unique(frame, column, where, problems) -> np.ndarray:
     for i in np.flatnonzero(dup):
         value = ids.iat[i]
         _err(problems, where, frame["row"].iat[i], column,
-             f"{column} '{value}' is used twice (first on row {first_row[value]}). "
-             f"Each {column} must be unique: rename or remove one.", value)
+             f"{where.h(column)} '{value}' is used twice (first on row {first_row[value]}). "
+             f"Each {where.h(column)} must be unique: rename or remove one.", value)
     return dup
 
 

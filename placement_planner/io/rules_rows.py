@@ -28,7 +28,7 @@ def check_capacity(frame: pd.DataFrame, sites: pd.DataFrame, where: Where, probl
     negative = (frame["places"] < 0).to_numpy()
     for i in np.flatnonzero(negative):
         _err(problems, where, frame["row"].iat[i], "places",
-             f"Places cannot be negative ({int(frame['places'].iat[i])}). Enter 0 or more.",
+             f"{where.h('places')} cannot be negative ({int(frame['places'].iat[i])}). Enter 0 or more.",
              int(frame["places"].iat[i]))
     suspended = set(sites.loc[sites["quality"] == "suspended", "site_id"])
     if suspended:
@@ -99,7 +99,7 @@ def _check_restrictions(frame, sites, where, problems) -> None:
             if value and value not in known and value not in seen:
                 seen.add(value)
                 _warn(problems, where, frame["row"].iat[i], column,
-                      f"No site in Sites is in {column} '{value}', so rows restricted to it cannot be "
+                      f"No site in Sites is in {where.h(column)} '{value}', so rows restricted to it cannot be "
                       f"placed. Check the name.", value)
 
 
@@ -131,13 +131,13 @@ def check_locked(frame: pd.DataFrame, demand: pd.DataFrame, sites: pd.DataFrame,
         guess = did_you_mean(value, ordered, cutoff=0.75)
         tip = f" Did you mean '{guess}'?" if guess else ""
         _err(problems, where, frame["row"].iat[i], "demand_id",
-             f"Locked row names demand_id '{value}', which is not in the Demand sheet.{tip}", value)
+             f"Locked row names {where.h('demand_id')} '{value}', which is not in the Demand sheet.{tip}", value)
     bad = unknown | check_known_sites(frame, "site_id", set(sites["site_id"]), where, problems)
     normalise_settings(frame)
     low = (frame["learners"] < 1).to_numpy()
     for i in np.flatnonzero(low):
         _err(problems, where, frame["row"].iat[i], "learners",
-             f"Locked learners must be at least 1 (found {frame['learners'].iat[i]:g}).")
+             f"Locked {where.h('learners')} must be at least 1 (found {frame['learners'].iat[i]:g}).")
     bad |= low
     bad |= _locked_over_group(frame, demand, bad, where, problems)
     bad |= _locked_site_usable(frame, demand, sites, capacity, bad, where, problems)
@@ -184,8 +184,8 @@ def check_allocations(frame: pd.DataFrame, demand: pd.DataFrame, sites: pd.DataF
     unknown_demand = ~frame["demand_id"].isin(set(demand["demand_id"])).to_numpy()
     for i in np.flatnonzero(unknown_demand):
         _warn(problems, where, frame["row"].iat[i], "demand_id",
-              f"The previous plan names demand_id '{frame['demand_id'].iat[i]}', which is not in Demand; "
-              f"that row is not used.", frame["demand_id"].iat[i])
+              f"The previous plan names {where.h('demand_id')} '{frame['demand_id'].iat[i]}', which is not in "
+              f"Demand; that row is not used.", frame["demand_id"].iat[i])
     unknown_site = check_known_sites(frame, "site_id", set(sites["site_id"]), where, problems, error=False)
     normalise_settings(frame)
     low = (frame["learners"] < 1).to_numpy()

@@ -83,6 +83,7 @@ def test_plan_and_cancel_fifty_times_with_chart_filters(qtbot, window):
     rng = random.Random(14)
     best = core.plan_rank(p.results.summary)
     started = time.perf_counter()
+    out_of_date = False     # the plan on show is of data since edited
     for k in range(50):
         _set_a_filter(window, rng, k)
         edited = k % 4 == 3          # an edit makes the plan out of date: the next one replaces it
@@ -101,11 +102,15 @@ def test_plan_and_cancel_fifty_times_with_chart_filters(qtbot, window):
         if k % 5 != 4:
             p.cancel_plan()           # Esc
         qtbot.waitUntil(lambda: not p.running_tasks() and not p.planning, timeout=60000)
-        assert p.results is not None and not p.plan_stale
+        assert p.results is not None
+        # Only Esc pressed before the run had any plan (timing: likelier on a loaded machine)
+        # leaves the earlier plan on show, marked out of date; a finished run never does.
+        assert not p.plan_stale or (k % 5 != 4 and (edited or out_of_date)), k
         for table in (window.results.allocations, window.results.unplaced):
             assert _filters_agree(table), (k, table.proxy.facets)
         rank = core.plan_rank(p.results.summary)
-        if not edited:   # same data: a stopped run never replaces a better plan
-            assert rank >= best, (k, p.plan_note)
+        if not (edited or out_of_date or p.plan_stale):
+            assert rank >= best, (k, p.plan_note)   # same data: a stopped run never replaces a better plan
+        out_of_date = p.plan_stale
         best = rank
     assert time.perf_counter() - started < 120

@@ -14,6 +14,8 @@ import threading
 import time
 from pathlib import Path
 
+from placement_planner.progress_words import progress_words
+
 _WARNINGS_SHOWN = 10
 
 
@@ -213,14 +215,10 @@ class _ProgressPrinter:
             self._print(state)
 
     def _print(self, state) -> None:
-        parts = [f"[{state.elapsed_s:7.1f}s]", state.phase or "solving"]
-        if state.best is not None:
-            parts.append(f"best {state.best:,.6g}")
-        if state.bound is not None:
-            parts.append(f"bound {state.bound:,.6g}")
-        if state.fraction is not None:
-            parts.append(f"{100 * state.fraction:.0f}%")
-        line = "  ".join(parts)
+        # The app's words (placement_planner.progress_words): a part's best and bound are in
+        # that part's own units, so only the finished plan's gap is shown.
+        words, fraction = progress_words(state)
+        line = words if fraction is None else f"{words} · {100 * fraction:.0f}% done"
         if line != self._last_line:
             print(line, file=sys.stderr, flush=True)
             self._last_line = line

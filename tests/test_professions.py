@@ -112,3 +112,21 @@ def test_pcn_is_no_longer_a_hub(tmp_path):
     }
     sites = load_workbooks([write_xlsx(tmp_path / "h.xlsx", sheets)]).data.sites
     assert sites["pcn"].tolist() == ["Camden PCN"] and sites["hub"].tolist() == ["NCL Training Hub"]
+
+
+def test_a_weight_can_name_a_profession_of_the_workbooks_own(tmp_path):
+    sheets = {
+        "Sites": [SITES_HEADER, ["S1", "Royal Free", "Royal Free London", LONDON, "London", 51.553, -0.165, "ok"]],
+        "Capacity": [CAPACITY_HEADER, ["S1", "Sonography", "", START, END, 2],
+                     ["S1", "Adult Nursing", "", START, END, 2]],
+        "Demand": [DEMAND_HEADER, ["D1", "Middlesex University", "Sonography", 2, dt.date(2025, 9, 8), 4, 51.59, -0.23],
+                   ["D2", "Middlesex University", "Adult Nursing", 2, dt.date(2025, 9, 8), 4, 51.59, -0.23]],
+        "Settings": [["key", "value"], ["profession_weight sonography", 3],
+                     ["profession_weight Hippotherapy", 2]],   # not a profession this workbook plans
+    }
+    result = load_workbooks([write_xlsx(tmp_path / "w.xlsx", sheets)])
+    assert not result.has_errors
+    data = result.data
+    assert data.settings.profession_weights == {"Sonography": 3.0}
+    assert list(data.weights()) == [3.0, 1.0]
+    assert any("Hippotherapy" in p.message for p in result.problems if p.sheet == "Settings")

@@ -149,7 +149,9 @@ def _check_and_build(typed, bad, where, tables, problems) -> PlanningData | None
         bad[ALLOCATIONS.name] |= check_allocations(typed[ALLOCATIONS.name], demand, sites,
                                                    where[ALLOCATIONS.name], problems)
         previous = _valid(typed, bad, ALLOCATIONS.name)
-    settings = read_settings(typed.get(SETTINGS.name), where.get(SETTINGS.name, Where(SETTINGS.name)), problems)
+    professions = set(capacity["profession"].tolist()) | set(demand["profession"].tolist())
+    settings = read_settings(typed.get(SETTINGS.name), where.get(SETTINGS.name, Where(SETTINGS.name)), problems,
+                             professions)
     _warn_professions_without_capacity(demand, capacity, where[DEMAND.name], problems)
     for name in (SITES.name, CAPACITY.name, DEMAND.name):
         if not len(typed[name]) and not any(p.sheet == name and p.row is None for p in problems.errors):

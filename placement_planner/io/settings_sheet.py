@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 from placement_planner.domain import DEFAULT_TIERS, Settings, Tier
@@ -45,9 +47,13 @@ def tiers_text(tiers: tuple[Tier, ...]) -> str:
     return ", ".join(t.value for t in tiers)
 
 
-def read_settings(frame: pd.DataFrame | None, where: Where, problems: ProblemList) -> Settings:
+def read_settings(frame: pd.DataFrame | None, where: Where, problems: ProblemList,
+                  professions: Iterable[str] = ()) -> Settings:
+    """``professions``: the professions the data plans (open ones as spelt there), so that a
+    weight may name a profession the planner does not know but the workbook uses."""
     if frame is None or not len(frame):
         return Settings()
+    open_spelling = {name_key(p): p for p in professions if p and canonical_profession(p) is None}
     values: dict = {}
     weights: dict[str, float] = {}
     extra: dict[str, str] = {}
@@ -76,6 +82,10 @@ def read_settings(frame: pd.DataFrame | None, where: Where, problems: ProblemLis
             weight = _positive(value, key, row, where, problems)
             if weight is not None:
                 weights[canonical_profession(_strip_prefix(key))] = weight
+        elif k.startswith(_WEIGHT_PREFIXES) and name_key(_strip_prefix(key)) in open_spelling:
+            weight = _positive(value, key, row, where, problems)   # a profession of the workbook's own
+            if weight is not None:
+                weights[open_spelling[name_key(_strip_prefix(key))]] = weight
         elif k.startswith("tariffperweek"):   # pounds per place-week, read by advise (docs/tariff.md)
             from placement_planner.advice.tariff import setting_profession
             profession = setting_profession(key)

@@ -52,6 +52,10 @@ def load(paths: list[str], progress=None) -> Loaded:
     from placement_planner.io import load_workbooks
 
     result = load_workbooks([str(p) for p in paths])
+    if result.locked:    # locked by Excel or not downloaded by OneDrive: the app offers Retry
+        from placement_planner.io.problems import LOCKED_MESSAGE, FileLockedError
+
+        raise FileLockedError(result.locked[0], LOCKED_MESSAGE)
     tables = {name.lower(): frame for name, frame in getattr(result, "tables", {}).items()}
     problems = list(result.problems)
     keys = set()

@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         p.busy_changed.connect(self._busy)
         p.failed.connect(lambda title, msg: QMessageBox.warning(self, title, msg))
         p.save_failed.connect(self._save_failed)
+        p.open_locked.connect(self._open_locked)
         p.loaded.connect(self._loaded)
         self._restore_geometry()
         p.problems_changed.connect(self._update_plan_action)
@@ -152,6 +153,17 @@ class MainWindow(QMainWindow):
                                "name with Save As) and press Retry.")
         if box.exec() == QMessageBox.StandardButton.Retry:
             self.project.save(path, as_project=as_project)
+
+    def _open_locked(self, paths: list, name: str) -> None:
+        """A file is held by Excel or not downloaded by OneDrive yet; nothing was opened.
+        Offer to try the same files again once the user has closed it or waited."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Could not open the files",
+                          f"{name} is open in another program (for example Excel) or not yet downloaded "
+                          "by OneDrive.",
+                          QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel, self)
+        box.setInformativeText("Close it there or wait, then Retry.")
+        if box.exec() == QMessageBox.StandardButton.Retry:
+            self.project.open_files(paths)
 
     def _update_recent_menu(self) -> None:
         self.recent_menu.clear()

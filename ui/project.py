@@ -6,9 +6,12 @@ here, and redraw on the signals (``loaded``, ``edited``, ``plan_changed``, ...).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from placement_planner.io.problems import FileLockedError
 from placement_planner.recovery import Journal
 from placement_planner.ui import core
 from placement_planner.ui.plan_child import plan_in_child
@@ -60,6 +63,7 @@ class Project(QObject):
     modified_changed = Signal(bool)
     saved = Signal(str)             # path written (project save or export)
     save_failed = Signal(str, str, bool)   # path, plain-English message, as_project
+    open_locked = Signal(list, str)        # paths to open, the locked file's name (offer Retry)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -117,8 +121,15 @@ class Project(QObject):
         self.cancel_plan()
         paths = [str(p) for p in paths]
         self.message.emit("Opening " + ", ".join(p.rsplit("/", 1)[-1] for p in paths) + "…")
-        task = self._start(lambda progress: core.load(paths, progress), "load")
-        task.finished.connect(self._on_loaded)
+
+        def load(progress):
+            try:
+                return core.load(paths, progress)
+            except FileLockedError as exc:   # Excel or OneDrive has it: the window offers Retry
+                return exc
+
+        task = self._start(load, "load")
+        task.finished.connect(lambda result: self._on_load_result(paths, result))
         task.failed.connect(lambda msg, _: self.failed.emit("Could not open the files", msg))
         self._load_task = task
         self._busy()
@@ -126,6 +137,14 @@ class Project(QObject):
 
     def reload(self):
         return self.open_files(self.input_paths) if self.input_paths else None
+
+    def _on_load_result(self, paths: list[str], result) -> None:
+        if isinstance(result, FileLockedError):     # nothing was opened; what was open stays
+            name = Path(result.path).name
+            self.message.emit(f"Not opened: {name} is in use or not downloaded yet")
+            self.open_locked.emit(paths, name)
+        else:
+            self._on_loaded(result)
 
     def _on_loaded(self, loaded: core.Loaded) -> None:
         from placement_planner.ui.fixing import FixSession, headers_of

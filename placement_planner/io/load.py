@@ -16,7 +16,7 @@ from placement_planner.io.cells import cell_text
 from placement_planner.logs import get_logger
 from placement_planner.io.header import SheetTable, read_table
 from placement_planner.io.parse import typed_frame
-from placement_planner.io.problems import ProblemList, WorkbookError
+from placement_planner.io.problems import FileLockedError, ProblemList, WorkbookError
 from placement_planner.io.readers import RawSheet, read_file
 from placement_planner.io.rules import Where, check_sites, unify_open_professions
 from placement_planner.io.rules_rows import check_allocations, check_capacity, check_demand, check_locked
@@ -36,6 +36,7 @@ class LoadResult:
     files: list[Path] = field(default_factory=list)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)   # typed frames, all rows
     scenarios: object = None    # the Scenarios sheet, checked (placement_planner.scenarios.ScenarioBook)
+    locked: list[Path] = field(default_factory=list)   # files locked or not downloaded (retry may work)
 
     @property
     def has_errors(self) -> bool:
@@ -47,11 +48,14 @@ def load_workbooks(paths: Iterable[str | Path]) -> LoadResult:
     paths = [Path(p) for p in paths]
     problems = ProblemList()
     found: dict[str, list[RawSheet]] = {}
+    locked: list[Path] = []
     for path in paths:
         try:
             sheets = read_file(path)
         except WorkbookError as exc:
             problems.error(path.name, None, None, exc.message, file=path.name)
+            if isinstance(exc, FileLockedError):
+                locked.append(path)
             continue
         for sheet in sheets:
             _sort_sheet(sheet, found, problems)
@@ -84,7 +88,7 @@ def load_workbooks(paths: Iterable[str | Path]) -> LoadResult:
                       time.perf_counter() - started,
                       ", ".join(f"{len(frame)} {name} rows" for name, frame in typed.items()) or "no sheets",
                       len(problems.errors), len(problems.warnings))
-    return LoadResult(data, problems, paths, typed, scenarios)
+    return LoadResult(data, problems, paths, typed, scenarios, locked)
 
 
 _SCHEMAS = {s.name: s for s in INPUT_SHEETS}

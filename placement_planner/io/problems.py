@@ -83,3 +83,22 @@ class WorkbookError(Exception):
         super().__init__(f"{path}: {message}")
         self.path = path
         self.message = message
+
+
+class FileLockedError(WorkbookError):
+    """The file exists but cannot be read right now: held open with an exclusive lock (Excel,
+    a sync client) or a OneDrive cloud-only file that is not downloaded. Trying again later may work."""
+
+
+#: Windows error codes meaning "locked or not available yet", not "broken": sharing and lock
+#: violations, and the cloud-files (OneDrive Files On-Demand) errors 362-397.
+LOCKED_WINERRORS = frozenset({5, 32, 33, *range(362, 398)})
+
+
+def is_locked_error(exc: OSError) -> bool:
+    """True when an OSError from opening a file means it is locked or not downloaded yet."""
+    return isinstance(exc, PermissionError) or getattr(exc, "winerror", None) in LOCKED_WINERRORS
+
+
+LOCKED_MESSAGE = ("the file is open in another program (for example Excel) or not yet downloaded by "
+                  "OneDrive. Close it there or wait, then try again.")

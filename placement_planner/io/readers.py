@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from placement_planner.io.problems import WorkbookError
+from placement_planner.io.problems import LOCKED_MESSAGE, FileLockedError, WorkbookError, is_locked_error
 from placement_planner.io.safety import CellNotes, check_zip_container
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -46,17 +46,21 @@ def read_file(path: str | Path) -> list[RawSheet]:
                               "Save it as .xlsx (Excel workbook), .ods or .csv and open that.")
 
 
+def _unreadable(path: Path, exc: OSError) -> WorkbookError:
+    """Locked (Excel, OneDrive not downloaded) is a FileLockedError the app offers to retry."""
+    if is_locked_error(exc):
+        return FileLockedError(path, LOCKED_MESSAGE)
+    return WorkbookError(path, f"the file cannot be read ({exc.strerror or exc}).")
+
+
 def _read_spreadsheet(path: Path) -> list[RawSheet]:
     from python_calamine import CalamineWorkbook
 
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
-    except PermissionError:
-        raise WorkbookError(path, "the file cannot be read (permission denied). If it is open in "
-                                  "another program with exclusive access, close it and try again.") from None
     except OSError as exc:
-        raise WorkbookError(path, f"the file cannot be read ({exc.strerror or exc}).") from None
+        raise _unreadable(path, exc) from None
     if not head:
         raise WorkbookError(path, "the file is empty (0 bytes).")
     if head.startswith(b"\xd0\xcf\x11\xe0") and path.suffix.lower() in {".xlsx", ".xlsm"}:
@@ -73,6 +77,8 @@ def _read_spreadsheet(path: Path) -> list[RawSheet]:
                                       "file (it may be damaged, or another kind of file renamed).")
     try:
         workbook = CalamineWorkbook.from_path(str(path))
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
     except Exception as exc:  # calamine raises its own error types for corrupt files
         raise WorkbookError(path, "the file is not a readable spreadsheet (it may be corrupt, "
                                   f"password-protected, or not really a {path.suffix} file): {_short(exc)}") from None
@@ -107,7 +113,7 @@ def _read_csv(path: Path) -> RawSheet:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise WorkbookError(path, f"the file cannot be read ({exc.strerror or exc}).") from None
+        raise _unreadable(path, exc) from None
     if b"\x00" in data[:4096]:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             text = data.decode("utf-16")

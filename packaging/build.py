@@ -96,7 +96,8 @@ def check_bundle(folder: Path, windows: bool | None = None) -> list[str]:
               internal / "placement_planner" / "sample_data" / "demo_supply.xlsx",
               internal / "placement_planner" / "sample_data" / "demo_demand.xlsx",
               internal / "placement_planner" / "resources" / "reference" / "ATTRIBUTION.md",
-              internal / bundle.DOCS_FOLDER / "user-guide.md"]
+              internal / bundle.DOCS_FOLDER / "user-guide.md",
+              internal / bundle.WINDOW_ICON]
     if windows:
         wanted.append(folder / f"{NAME}-cli.exe")
     missing = [str(p.relative_to(folder)) for p in wanted if not p.exists()]

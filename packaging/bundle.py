@@ -99,6 +99,11 @@ REQUIRED_QT_PLUGINS = [
     "PySide6/plugins/imageformats/qsvg.dll",
 ]
 
+# The app icon (resources/icons, rendered from the .svg by scripts/make_icon.py): the .ico goes
+# into the .exe and the installer; the .png ships as package data for the window icon.
+ICON = "resources/icons/placement-planner.ico"
+WINDOW_ICON = "placement_planner/resources/icons/placement-planner.png"
+
 # Documents shipped inside the bundle, next to the package data (source, folder in bundle).
 DOCS_FOLDER = "placement_planner/docs"
 DOCS = ["user-guide.md", "workbook-format.md"]

@@ -42,6 +42,9 @@ SolidCompression=yes
 WizardStyle=modern
 ChangesAssociations=yes
 CloseApplications=yes
+; The app icon (resources\icons, drawn as .svg; scripts\make_icon.py renders the .ico): the
+; installer's own icon; Apps & features shows the one built into the .exe.
+SetupIconFile=..\resources\icons\placement-planner.ico
 UninstallDisplayIcon={app}\{#AppExe}
 UninstallDisplayName={#AppName}
 #ifdef Sign

@@ -202,6 +202,7 @@ def fake_bundle(folder: Path, windows: bool) -> Path:
              internal / "placement_planner/sample_data/demo_demand.xlsx",
              internal / "placement_planner/resources/reference/ATTRIBUTION.md",
              internal / bundle.DOCS_FOLDER / "user-guide.md",
+             internal / bundle.WINDOW_ICON,
              internal / "ortools/linear_solver/python/model_builder_helper.so"]
     if windows:
         files.append(folder / "placement-planner-cli.exe")
@@ -259,6 +260,25 @@ def test_installer_is_per_user_with_shortcut_and_file_association():
     # The file association: HKA is the current user's registry in a per-user install.
     assert re.search(r'^Root: HKA; Subkey: "Software\\Classes\\\.xlsx\\OpenWithProgids"', iss, re.MULTILINE)
     assert '"%1"' in iss
+
+
+def test_the_app_icon_is_in_the_exe_the_installer_and_the_package():
+    ico = ROOT / bundle.ICON
+    header = ico.read_bytes()[:6]
+    assert header[:4] == b"\x00\x00\x01\x00" and int.from_bytes(header[4:6], "little") >= 4   # multi-size .ico
+    spec = (PACKAGING / "placement-planner.spec").read_text(encoding="utf-8")
+    assert "icon=icon" in spec and "bundle.ICON" in spec
+    iss = (PACKAGING / "placement-planner.iss").read_text(encoding="utf-8")
+    setup_icon = re.search(r"^SetupIconFile=(.+)$", iss, re.MULTILINE)
+    assert setup_icon, "the installer has the app icon"
+    assert (PACKAGING / setup_icon.group(1).strip().replace("\\", "/")).resolve() == ico.resolve()
+    assert re.search(r"^UninstallDisplayIcon=\{app\}\\\{#AppExe\}$", iss, re.MULTILINE)
+    # The window icon ships with pip and in the bundle (package data under resources/icons).
+    assert "icons/*" in pyproject()["tool"]["setuptools"]["package-data"]["placement_planner.resources"]
+    staged = bundle.package_dirs(ROOT)["placement_planner.resources"]
+    assert (ROOT / staged / "icons" / "placement-planner.png").is_file()
+    assert (ROOT / "resources" / "icons" / "placement-planner.svg").is_file()
+    assert not bundle.is_pruned(bundle.WINDOW_ICON)
 
 
 def test_windows_workflow_builds_the_same_spec():

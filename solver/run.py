@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -97,29 +98,60 @@ def _note(res: PartResult, tier: Tier, stopped: str) -> str:
 
 def solve_parts(models: list[PartModel], tiers: tuple[Tier, ...], deadline: float,
                 threads: int, progress: Progress | None) -> list[PartResult]:
-    """Largest parts first; each gets a share of the time left in proportion to its size."""
+    """Largest parts first; each gets a share of the time left in proportion to its size.
+    Time that finished parts leave unused is not lost: once no part waits to start, a worker
+    that is free solves again, smallest first, each part that ran out of its own share (the
+    parts waiting for this share the time left; the last of them runs to the overall deadline). The second run replaces the first only when it proves every
+    tier, so a part ends ``time_limit`` only when it could not finish in the whole solve's time
+    (or no worker was free to give it more)."""
     sizes = np.array([max(1, m.rows.row.size) for m in models], dtype=float)
     remaining = [sizes.sum()]
     done = [0]
+    started = [0]
+    results: list[PartResult | None] = [None] * len(models)
+    short: list[int] = []            # parts stopped by their own share, not the deadline
+    lock = threading.Lock()
 
-    def run(i: int) -> PartResult:
+    def run(i: int) -> None:
+        with lock:
+            started[0] += 1
         now = time.perf_counter()
         share = min(1.0, sizes[i] * threads / max(remaining[0], 1.0))
         own = min(deadline, now + max(0.5, (deadline - now) * share))
         result = solve_part(models[i], tiers, own, progress)
-        remaining[0] -= sizes[i]
-        done[0] += 1
+        results[i] = result
+        with lock:
+            if result.stopped == "time_limit" and own < deadline:
+                short.append(i)
+            remaining[0] -= sizes[i]
+            done[0] += 1
         if progress is not None:
             progress.report(f"solved part {done[0]} of {len(models)}",
                             fraction=1.0 - remaining[0] / sizes.sum())
-        return result
+        while started[0] == len(models):
+            with lock:
+                if not short or deadline - time.perf_counter() < RETRY_MIN_S or \
+                        (progress is not None and progress.cancelled):
+                    return
+                j = min(short, key=lambda k: sizes[k])
+                now = time.perf_counter()
+                # the parts still waiting for a second run share the time left
+                until = min(deadline, now + max(RETRY_MIN_S, (deadline - now) * threads / len(short)))
+                short.remove(j)
+            again = solve_part(models[j], tiers, until, progress)
+            if again.proven and not (again.stopped or again.trouble or again.infeasible):
+                results[j] = again
 
     if threads <= 1 or len(models) <= 1:
-        return [run(i) for i in range(len(models))]
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        return list(pool.map(run, range(len(models))))
+        for i in range(len(models)):
+            run(i)
+    else:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(run, range(len(models))))
+    return results
 
 
+RETRY_MIN_S = 1.0          # a second run of a part needs at least this much time left
 PDLP_MIN_COLUMNS = 300_000   # below this, column generation proves optimality fast enough
 ROUND_FROM = (0.35, 0.25, 0.45, 1.0)
 

@@ -151,7 +151,10 @@ class HighspyLP:
         # a new objective: dual simplex (measured faster); from an optimal basis, added
         # columns keep it primal feasible, so primal simplex re-solves in a few hundred pivots
         h.setOptionValue("simplex_strategy", 1 if fresh else 4)
-        h.setOptionValue("time_limit", max(0.05, deadline - time.perf_counter()))
+        # HiGHS's time_limit counts the run time of every run() of this object (measured with
+        # highspy 1.16: a second run() stops at once), so the limit is the time run so far
+        # plus the time left; without this a part's later tiers stopped early as "time_limit"
+        h.setOptionValue("time_limit", h.getRunTime() + max(0.05, deadline - time.perf_counter()))
         self._watch = (progress, deadline)
         h.run()
         return highs_word(h.getModelStatus(), progress, deadline)

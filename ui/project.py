@@ -367,6 +367,12 @@ class Project(QObject):
         if self._plan_task is not None:
             self._plan_task.cancel()
             self._plan_task = None   # its result, if any, still arrives but is not shown
+            # Said at once: a run stopped before it had any plan sends none back. A stopped run
+            # that does send one replaces this note (_on_planned) with the comparison.
+            if self.results is not None and not self.plan_stale:
+                self.plan_note = (f"Planning was cancelled: kept the earlier plan "
+                                  f"({self.results.plan.learners_placed:,} learners placed).")
+                self.plan_changed.emit()
             self._busy()
 
     def _on_planned(self, task, outcome) -> None:
@@ -391,7 +397,7 @@ class Project(QObject):
         status = getattr(new.plan.status, "value", "")
         if status not in ("cancelled", "time_limit") and kept is new:
             return ""
-        why = "Planning was cancelled" if status == "cancelled" else "Planning stopped at the time limit"
+        why = "Planning stopped at the time limit" if status == "time_limit" else "Planning was cancelled"
         placed = f"{new.plan.learners_placed:,}"
         if kept is new:
             if self.results is None or self.plan_stale:

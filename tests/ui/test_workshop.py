@@ -49,7 +49,9 @@ def test_a_stopped_run_that_is_better_replaces_the_plan(qtbot, window):
     first = p.results
     assert p.request_edit("demand", 0, "learners", str(int(p.data.demand["learners"].iloc[0]) + 1))
     assert p.plan_stale
-    p.plan()
+    task = p.plan()
+    # Esc once the run has a plan of its own (Esc before that leaves the out-of-date plan on show).
+    qtbot.waitUntil(lambda: task.progress.snapshot().best is not None or not task.is_running(), timeout=60000)
     p.cancel_plan()
     qtbot.waitUntil(lambda: not p.running_tasks(), timeout=60000)
     assert p.results is not first and not p.plan_stale

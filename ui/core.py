@@ -181,3 +181,20 @@ def keep_better(current: Results | None, new: Results) -> Results:
         return new
     # On a tie the earlier plan stays: it is as good and its status (e.g. proven best) holds.
     return current if plan_rank(current.summary) >= plan_rank(new.summary) else new
+
+
+def kept_words(new: Results, kept: Results, shown: Results | None) -> str:
+    """What the status bar says when a run stopped early: which plan is kept, and why.
+    ``shown`` is the plan on show before the run, or None (none, or of data since edited)."""
+    status = getattr(new.plan.status, "value", "")
+    if status not in ("cancelled", "time_limit") and kept is new:
+        return ""
+    why = "Planning stopped at the time limit" if status == "time_limit" else "Planning was cancelled"
+    placed = f"{new.plan.learners_placed:,}"
+    if kept is new:
+        if shown is None:
+            return f"{why}: showing the best plan found so far ({placed} learners placed)."
+        return (f"{why}: kept the new plan ({placed} learners placed), better than the "
+                f"earlier one ({shown.plan.learners_placed:,}).")
+    return (f"{why}: kept the earlier plan ({kept.plan.learners_placed:,} learners placed), "
+            f"at least as good as the stopped run ({placed}).")

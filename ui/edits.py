@@ -199,3 +199,34 @@ class SettingsCommand(QUndoCommand):
     def undo(self) -> None:
         self._data.settings = self._old
         self._apply(None)
+
+
+def problem_id(problem) -> tuple:
+    return (problem.sheet, problem.row, problem.column, problem.message)
+
+
+class FixCommand(QUndoCommand):
+    """Suggested values put in their cells; undo puts the old ones back and the problems return."""
+
+    def __init__(self, project, write, changes, keys, label) -> None:
+        super().__init__(label)
+        self._project, self._write, self._changes, self._keys = project, write, changes, keys
+
+    def redo(self) -> None:
+        for table, position, column, _old, new in self._changes:
+            self._write(table, position, column, new)
+        self._project._resolved |= self._keys
+        self._project._after_fixes(self._changes)
+
+    def undo(self) -> None:
+        for table, position, column, old, _new in self._changes:
+            self._write(table, position, column, old)
+        self._project._resolved -= self._keys
+        self._project._after_fixes(self._changes)
+
+
+class RowsHolder:
+    """parse_edit reads ``holder.<table>``: the rows being fixed stand in for the data."""
+
+    def __init__(self, rows: dict) -> None:
+        self.__dict__.update(rows)

@@ -9,46 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 
 from placement_planner.io.problems import FileLockedError
 from placement_planner.recovery import Journal
 from placement_planner.ui import core
 from placement_planner.ui.plan_child import plan_in_child
-from placement_planner.ui.edits import (CellEdit, EditCellCommand, EditRefused, SettingsCommand,
-                                        parse_edit)
+from placement_planner.ui.edits import (CellEdit, EditCellCommand, EditRefused, FixCommand, RowsHolder,
+                                        SettingsCommand, parse_edit, problem_id)
 from placement_planner.ui.workers import BackgroundTask
-
-
-def _key(problem) -> tuple:
-    return (problem.sheet, problem.row, problem.column, problem.message)
-
-
-class _FixCommand(QUndoCommand):
-    """Suggested values put in their cells; undo puts the old ones back and the problems return."""
-
-    def __init__(self, project, write, changes, keys, label) -> None:
-        super().__init__(label)
-        self._project, self._write, self._changes, self._keys = project, write, changes, keys
-
-    def redo(self) -> None:
-        for table, position, column, _old, new in self._changes:
-            self._write(table, position, column, new)
-        self._project._resolved |= self._keys
-        self._project._after_fixes(self._changes)
-
-    def undo(self) -> None:
-        for table, position, column, old, _new in self._changes:
-            self._write(table, position, column, old)
-        self._project._resolved -= self._keys
-        self._project._after_fixes(self._changes)
-
-
-class _Tables:
-    """parse_edit reads ``holder.<table>``: the rows being fixed stand in for the data."""
-
-    def __init__(self, rows: dict) -> None:
-        self.__dict__.update(rows)
 
 
 class Project(QObject):
@@ -222,7 +191,7 @@ class Project(QObject):
             return False
         frame = self.table(table)
         try:
-            holder = self.data if self.fixing is None else _Tables(self.fixing.rows)
+            holder = self.data if self.fixing is None else RowsHolder(self.fixing.rows)
             value = parse_edit(holder, table, position, column, text)
         except EditRefused as refused:
             self._note_refused(table, position, column, text, str(refused))
@@ -265,7 +234,7 @@ class Project(QObject):
                 self.data = data
         else:
             problems = self._load_only + core.revalidate(self.data)
-        self.problems = [p for p in with_file(problems, self.sheet_files, self.headers) if _key(p) not in self._resolved]
+        self.problems = [p for p in with_file(problems, self.sheet_files, self.headers) if problem_id(p) not in self._resolved]
 
     def apply_fixes(self, cells: list, problems: list, label: str) -> None:
         """Put each suggested value in its cell, as one undoable change ("Fix all like this").
@@ -279,8 +248,8 @@ class Project(QObject):
         write = self.fixing.set if self.fixing is not None else \
             (lambda t, p, c, v: set_cell(self.data, t, p, c, v))
         changes = [(t, pos, c, self.table(t)[c].iloc[pos], v) for t, pos, c, v in cells]
-        keys = {_key(p) for p in problems}
-        self.undo_stack.push(_FixCommand(self, write, changes, keys, label))
+        keys = {problem_id(p) for p in problems}
+        self.undo_stack.push(FixCommand(self, write, changes, keys, label))
 
     def _after_fixes(self, changes) -> None:
         for table, position, column, _old, _new in changes:
@@ -382,7 +351,7 @@ class Project(QObject):
             return   # superseded by a newer request
         self._plan_task = None
         new, kept = outcome
-        self.plan_note = self._kept_words(new, kept)
+        self.plan_note = core.kept_words(new, kept, None if self.plan_stale else self.results)
         if kept is not self.results:
             self._plan_unsaved = True
             self._set_results(kept)
@@ -392,20 +361,6 @@ class Project(QObject):
         if self.plan_note:
             self.message.emit(self.plan_note)
         self._busy()
-
-    def _kept_words(self, new, kept) -> str:
-        status = getattr(new.plan.status, "value", "")
-        if status not in ("cancelled", "time_limit") and kept is new:
-            return ""
-        why = "Planning stopped at the time limit" if status == "time_limit" else "Planning was cancelled"
-        placed = f"{new.plan.learners_placed:,}"
-        if kept is new:
-            if self.results is None or self.plan_stale:
-                return f"{why}: showing the best plan found so far ({placed} learners placed)."
-            return (f"{why}: kept the new plan ({placed} learners placed), better than the "
-                    f"earlier one ({self.results.plan.learners_placed:,}).")
-        return (f"{why}: kept the earlier plan ({kept.plan.learners_placed:,} learners placed), "
-                f"at least as good as the stopped run ({placed}).")
 
     def _on_plan_failed(self, task, message) -> None:
         if task is self._plan_task:

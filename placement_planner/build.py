@@ -23,7 +23,7 @@ _SITE_DEFAULTS = {"site_name": "", "provider_type": "", "hub": "", "pcn": "", "p
 _CAPACITY_DEFAULTS = {"setting": ""}
 _DEMAND_DEFAULTS = {"setting": "", "year": np.nan, "latitude": np.nan, "longitude": np.nan,
                     "max_travel_km": np.nan, "ics": "", "region": "", "priority": 1.0,
-                    "preferred_sites": (), "flex_weeks": 0}
+                    "preferred_sites": (), "flex_weeks": 0, "journey": "", "required_settings": ()}
 _LOCKED_DEFAULTS = {"setting": ""}
 
 
@@ -45,6 +45,18 @@ def _frame(table: TableLike, columns: list[str], defaults: dict) -> pd.DataFrame
     if "row" not in df.columns:
         df["row"] = 0
     return df.reset_index(drop=True)
+
+
+def _settings_tuple(value) -> tuple[str, ...]:
+    """`required_settings` as a tuple of lower-cased, stripped settings, in order, no repeats."""
+    items = value if isinstance(value, (tuple, list)) else (
+        str(value).split(",") if isinstance(value, str) else ())
+    out: list[str] = []
+    for item in items:
+        s = str(item).strip().lower()
+        if s and s not in out:
+            out.append(s)
+    return tuple(out)
 
 
 def _dates(series: pd.Series) -> pd.Series:
@@ -79,6 +91,8 @@ def build_planning_data(*, sites: TableLike, capacity: TableLike, demand: TableL
     demand["preferred_sites"] = [tuple(p) if isinstance(p, (tuple, list)) else
                                  tuple(s.strip() for s in str(p).split(",") if s.strip())
                                  if isinstance(p, str) else () for p in demand["preferred_sites"]]
+    demand["journey"] = demand["journey"].fillna("").astype(str).str.strip()
+    demand["required_settings"] = [_settings_tuple(r) for r in demand["required_settings"]]
     for df, col in ((capacity, "places"), (demand, "learners"), (demand, "weeks"),
                     (locked, "learners"), (previous, "learners")):
         df[col] = pd.to_numeric(df[col]).astype(np.int64)

@@ -27,7 +27,13 @@ CAPACITY_COLUMNS = ["site_id", "profession", "setting", "start_date", "end_date"
 # preferred_sites is a tuple of site ids; start_week is the nominal (un-flexed) start.
 DEMAND_COLUMNS = ["demand_id", "hei", "profession", "learners", "start_date", "weeks", "setting",
                   "year", "latitude", "longitude", "max_travel_km", "ics", "region", "priority",
-                  "preferred_sites", "flex_weeks", "start_week"]
+                  "preferred_sites", "flex_weeks", "start_week", "journey", "required_settings"]
+# journey "" = not part of a journey; required_settings: a tuple of settings, each one
+# lower-cased and stripped (compare pools' settings the same way), () = none. Rows sharing
+# a journey value are successive placements of the same learners (contract v2, "Journeys").
+# One row per placed learner per journey row; learner is 1..learners of the journey, so each
+# learner's path can be followed; start_week on the grid (the export writes start_date).
+JOURNEY_COLUMNS = ["journey", "demand_id", "learner", "site_id", "setting", "start_week", "weeks"]
 LOCKED_COLUMNS = ["demand_id", "site_id", "learners", "setting"]
 # A plan, and a previous plan loaded from an `Allocations` sheet, use the same columns.
 ALLOCATION_COLUMNS = ["demand_id", "site_id", "setting", "start_week", "learners", "locked"]
@@ -40,6 +46,7 @@ class Tier(str, Enum):
     FAIR_SHARE = "fair_share"        # 2. leximin fill rate of (hei, profession)
     KEEP_PREVIOUS = "keep_previous"  # 3. keep the previous plan's learners where they were
     PREFERRED = "preferred"          # 4. learners at a preferred site
+    VARIETY = "variety"              # v2: a site repeated in one learner's journey (minimised)
     TRAVEL = "travel"                # 5. learner-kilometres (minimised)
 
 
@@ -126,6 +133,8 @@ class Plan:
     gap: float = float("nan")        # (bound - weighted_placed) / bound, 0 when proven optimal
     solve_seconds: float = 0.0
     messages: list[str] = field(default_factory=list)
+    # Per-learner journey paths (JOURNEY_COLUMNS); empty when the demand has no journeys.
+    journeys: pd.DataFrame = field(default_factory=lambda: empty_frame(JOURNEY_COLUMNS))
 
     @property
     def learners_placed(self) -> int:

@@ -43,8 +43,15 @@ def travel_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
     return _pad(hp, hp.model.km), False, None
 
 
+def variety_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
+    """v2: a site repeated within one learner's journey (minimised). Without journeys in the
+    part there is nothing to count, and the tier is skipped."""
+    return np.zeros(hp.n_cols), False, whole(False)
+
+
 OBJECTIVES = {Tier.PLACED: placed_objective, Tier.KEEP_PREVIOUS: keep_previous_objective,
-              Tier.PREFERRED: preferred_objective, Tier.TRAVEL: travel_objective}
+              Tier.PREFERRED: preferred_objective, Tier.VARIETY: variety_objective,
+              Tier.TRAVEL: travel_objective}
 
 
 def _pad(hp: HighsPart, per_x: np.ndarray) -> np.ndarray:

@@ -140,7 +140,9 @@ def test_scaling_below_locked_learners_is_an_error():
 
 def test_scenario_tiers_put_keep_previous_second_unless_settings_choose():
     assert scenario_tiers(Settings()) == (Tier.PLACED, Tier.KEEP_PREVIOUS, Tier.FAIR_SHARE, Tier.PREFERRED,
-                                          Tier.TRAVEL)
+                                          Tier.VARIETY, Tier.TRAVEL)
+    v1_default = (Tier.PLACED, Tier.FAIR_SHARE, Tier.KEEP_PREVIOUS, Tier.PREFERRED, Tier.TRAVEL)
+    assert scenario_tiers(Settings(tiers=v1_default)) == scenario_tiers(Settings())
     own = (Tier.PLACED, Tier.TRAVEL, Tier.KEEP_PREVIOUS)
     assert scenario_tiers(Settings(tiers=own)) == own
     assert DEFAULT_TIERS[2] is Tier.KEEP_PREVIOUS

@@ -18,6 +18,7 @@ TIER_TEXT = {
     Tier.FAIR_SHARE: "Share any shortfall fairly between universities and professions",
     Tier.KEEP_PREVIOUS: "Keep learners where the previous plan put them",
     Tier.PREFERRED: "Place learners at their preferred sites",
+    Tier.VARIETY: "Vary the sites within each learner's journey",
     Tier.TRAVEL: "Keep travel distances short",
 }
 

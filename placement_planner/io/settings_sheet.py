@@ -17,6 +17,7 @@ TIER_ALIASES = {
     Tier.FAIR_SHARE: ("fair share", "fairness", "fair", "leximin", "equity"),
     Tier.KEEP_PREVIOUS: ("keep previous", "previous", "stability", "keep", "previous plan"),
     Tier.PREFERRED: ("preferred", "preferred sites", "preferences", "preference"),
+    Tier.VARIETY: ("variety", "site variety", "varied sites", "different sites", "repeats"),
     Tier.TRAVEL: ("travel", "distance", "learner km", "learner kilometres", "learner-km"),
 }
 _TIER_KEYS = {name_key(a): tier for tier, aliases in TIER_ALIASES.items() for a in aliases}

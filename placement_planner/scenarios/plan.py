@@ -27,8 +27,12 @@ def scenario_tiers(settings: Settings) -> tuple[Tier, ...]:
     """Keep-previous right after tier 1, unless Settings give an order of their own.
 
     Every exported workbook writes objective_order; one equal to the default order is
-    therefore read as "not chosen" (docs/decisions.md).
+    therefore read as "not chosen" (docs/decisions.md), and so is the v1 default (the same
+    order without the journeys' variety tier), which workbooks exported before v2 carry.
     """
+    v1_default = tuple(t for t in DEFAULT_TIERS if t is not Tier.VARIETY)
+    if tuple(settings.tiers) == v1_default:
+        settings = settings.with_(tiers=DEFAULT_TIERS)
     if tuple(settings.tiers) != DEFAULT_TIERS:
         return tuple(settings.tiers)
     rest = [t for t in DEFAULT_TIERS if t not in (Tier.PLACED, Tier.KEEP_PREVIOUS)]

@@ -1,7 +1,8 @@
 """Write a realistic synthetic input workbook (real NHS trusts, GP practices and universities).
 
 Scales: demo (about 40 sites, 300 learners, one ICB), region (400 sites, 15,000 learners,
-one NHS region), national (3,000 sites, 150,000 learners, all 36 ICBs).
+one NHS region), national (3,000 sites, 150,000 learners, all 36 ICBs), trust (one acute and community
+trust: 150 wards, 2,000 nursing learners on 4-placement journeys).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import time
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scale", choices=["demo", "region", "national"], default="demo",
+    parser.add_argument("--scale", choices=["demo", "region", "national", "trust"], default="demo",
                         help="how big a data set to write (default: demo)")
     parser.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same file")
     parser.add_argument("--shape", action="append", default=[], metavar="NAME[,NAME]",
@@ -32,7 +33,11 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"placement-planner generate: {exc}", file=sys.stderr)
         return 2
-    tables = generate_tables(args.scale, args.seed, shapes)
+    try:
+        tables = generate_tables(args.scale, args.seed, shapes)
+    except ValueError as exc:
+        print(f"placement-planner generate: {exc}", file=sys.stderr)
+        return 2
     try:
         path = write_workbook(tables, args.output)
     except PermissionError:
@@ -43,6 +48,14 @@ def run(args: argparse.Namespace) -> int:
         return 1
     demand = tables["Demand"]
     print(f"wrote {path}: {len(tables['Sites'])} sites, {len(tables['Capacity'])} capacity rows, "
-          f"{len(demand)} demand groups, {int(demand['learners'].sum())} learners "
+          f"{len(demand)} demand groups, {int(demand['learners'].sum())} learners{_journeys(demand)} "
           f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
     return 0
+
+
+def _journeys(demand) -> str:
+    if "journey" not in demand or not (demand["journey"] != "").any():
+        return ""
+    first = demand[demand["journey"] != ""].drop_duplicates("journey")
+    return (f" ({int(first['learners'].sum())} learners on {len(first)} journeys; "
+            f"each placement counted)")

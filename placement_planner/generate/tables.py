@@ -59,11 +59,19 @@ def _settings_table() -> pd.DataFrame:
 def generate_tables(scale: str = "demo", seed: int = 1, shapes=()) -> dict[str, pd.DataFrame]:
     """The five input sheets for ``scale`` (demo / region / national), the same for the same seed.
 
+    ``trust`` is one acute and community trust's nursing learners on 4-placement journeys
+    (Sites, Capacity, Demand with journey and required_settings, Settings; see generate/trust.py).
+
     ``shapes`` (names from ``shapes.SHAPES``, or "a,b" text) reshape the data; none = the default.
     Dates are pandas Timestamps; blank text is "" and blank numbers NaN.
     """
+    if scale == "trust":     # one trust's nursing learners as journeys (generate/trust.py)
+        if parse_shapes(shapes):
+            raise ValueError("the trust scale takes no --shape: its demand is already per learner and per cohort")
+        from placement_planner.generate.trust import trust_tables
+        return trust_tables(seed)
     if scale not in SCALES:
-        raise ValueError(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
+        raise ValueError(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}, trust")
     return tables_for(SCALES[scale], seed, parse_shapes(shapes))
 
 

@@ -138,6 +138,16 @@ DEMAND = SheetSchema("Demand", required=True,
         Column("flex_weeks", Kind.INT, False, ("flex", "flexibility", "flex (weeks)", "flexibility weeks")),
         # Training route (degree, apprenticeship, ...): kept with the row; see docs/workbook-format.md.
         Column("route", Kind.TEXT, False, ("training route", "programme route", "route type", "entry route")),
+        # v2 journeys (docs/journeys.md): rows sharing a journey are one set of learners' successive
+        # placements. Bare "pathway" is left out on purpose: in NHS education files it names the
+        # field or route ("Adult pathway", "apprenticeship pathway"), not one group's sequence.
+        Column("journey", Kind.TEXT, False, ("journey id", "journey ref", "journey name", "learner journey",
+                                             "student journey", "placement journey", "placement pathway",
+                                             "learner pathway", "pathway id", "journey group")),
+        Column("required_settings", Kind.TEXT, False, ("required settings", "settings required",
+                                                       "required setting mix", "setting mix",
+                                                       "required placement settings", "must cover settings",
+                                                       "required placement types", "placement types required")),
     ))
 
 LOCKED = SheetSchema("Locked",
@@ -196,7 +206,7 @@ SCENARIOS = SheetSchema("Scenarios",
 INPUT_SHEETS: tuple[SheetSchema, ...] = (SITES, CAPACITY, DEMAND, LOCKED, ALLOCATIONS, SETTINGS, SCENARIOS)
 # Sheets the output workbook adds; found in a re-opened export and quietly skipped.
 OUTPUT_ONLY_SHEETS = ("Summary", "Unplaced", "Gaps", "Utilisation", "Compare", "Compare by area", "Moves",
-                      "About this workbook")
+                      "About this workbook", "Journeys")
 
 
 def schema_for_sheet(sheet_name: str) -> SheetSchema | None:

@@ -115,11 +115,13 @@ class Journal:
         self.pid = pid or os.getpid()
         self.path = self.folder / f"journal-{self.pid}.jsonl"
         self.plan_path = self.folder / f"journal-{self.pid}-plan.csv"
+        self.journeys_path = self.folder / f"journal-{self.pid}-journeys.csv"   # the plan's learner paths
         self._lock = threading.Lock()       # a plan is recorded from the planning thread
 
     def start(self, paths: list[str]) -> None:
         """A new base: the files just opened (or the project just saved); earlier lines go."""
         self.plan_path.unlink(missing_ok=True)
+        self.journeys_path.unlink(missing_ok=True)
         self._write([{"kind": "open", "files": [_stamp(p) for p in paths]}], mode="w")
 
     def record_cell(self, table: str, position: int, column: str, value) -> None:
@@ -143,8 +145,19 @@ class Journal:
             plan.allocations.to_csv(fh, index=False)
             fh.flush()
             os.fsync(fh.fileno())
+        paths = getattr(plan, "journeys", None)
+        jtmp = self.journeys_path.with_name(f"{self.journeys_path.stem}-{threading.get_ident()}.tmp")
+        if paths is not None and len(paths):
+            with open(jtmp, "w", encoding="utf-8", newline="", opener=private_opener) as fh:
+                paths.to_csv(fh, index=False)
+                fh.flush()
+                os.fsync(fh.fileno())
         with self._lock:
             os.replace(tmp, self.plan_path)
+            if paths is not None and len(paths):
+                os.replace(jtmp, self.journeys_path)
+            else:
+                self.journeys_path.unlink(missing_ok=True)
         self._write([{"kind": "plan", "status": plan.status.value, "bound": _json_value(plan.bound),
                       "gap": _json_value(plan.gap), "solve_seconds": plan.solve_seconds,
                       "tier_values": plan.tier_values}])
@@ -153,6 +166,7 @@ class Journal:
         """A clean exit: nothing to recover."""
         self.path.unlink(missing_ok=True)
         self.plan_path.unlink(missing_ok=True)
+        self.journeys_path.unlink(missing_ok=True)
 
     def _write(self, lines: list[dict], mode: str = "a") -> None:
         private_dir(self.folder)
@@ -182,6 +196,7 @@ class Recovery:
     def discard(self) -> None:
         self.journal.unlink(missing_ok=True)
         self.journal.with_name(self.journal.stem + "-plan.csv").unlink(missing_ok=True)
+        self.journal.with_name(self.journal.stem + "-journeys.csv").unlink(missing_ok=True)
 
 
 def find_recoveries(folder: Path | None = None) -> list[Recovery]:
@@ -242,6 +257,15 @@ def _read_plan(csv_path: Path, meta: dict) -> Plan | None:
     allocations["start_week"] = allocations["start_week"].astype(np.int64)
     allocations["learners"] = allocations["learners"].astype(np.int64)
     allocations["locked"] = allocations["locked"].astype(str).str.lower().eq("true")
-    return Plan(allocations, PlanStatus(meta["status"]), meta.get("tier_values", {}),
+    plan = Plan(allocations, PlanStatus(meta["status"]), meta.get("tier_values", {}),
                 _typed_value(meta.get("bound")), _typed_value(meta.get("gap")), meta.get("solve_seconds", 0.0),
                 ["Recovered after the planner closed unexpectedly."])
+    journeys_csv = csv_path.with_name(csv_path.name.replace("-plan.csv", "-journeys.csv"))
+    if journeys_csv.is_file():      # the learner paths of a plan with journeys (issue 13)
+        try:
+            paths = pd.read_csv(journeys_csv, dtype={"journey": str, "demand_id": str, "site_id": str,
+                                                     "setting": str}, keep_default_na=False)
+            plan.journeys = paths.astype({"learner": np.int64, "start_week": np.int64, "weeks": np.int64})
+        except (OSError, ValueError, KeyError):
+            pass
+    return plan

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from placement_planner.domain import Plan, PlanningData
+from placement_planner.ui import journeys
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Loaded:
     tables: dict = field(default_factory=dict)       # typed sheets, every row (errors too)
     sheet_files: dict = field(default_factory=dict)  # sheet key -> file name it came from
     recheck_keys: set = field(default_factory=set)   # where a re-check of the data finds problems
+    journeys: pd.DataFrame | None = None             # a reopened plan's learner paths (Journeys sheet)
 
     @property
     def has_errors(self) -> bool:
@@ -40,6 +42,7 @@ class Results:
     unplaced: pd.DataFrame
     gaps: pd.DataFrame
     utilisation: pd.DataFrame
+    schedule: object = None     # journeys.Schedule: each journey learner's weeks (None: no journeys)
 
 
 def sample_paths() -> list[str]:
@@ -63,8 +66,12 @@ def load(paths: list[str], progress=None) -> Loaded:
         from placement_planner.ui.fixing import problem_key
 
         keys = {problem_key(p) for p in revalidate(result.data)}
+    paths_read = None
+    if journeys.has_journeys(result.data) and len(result.data.previous):
+        # The importer leaves an output Journeys sheet alone; a reopened plan's paths come from it.
+        paths_read = journeys.journeys_from_sheet(journeys.read_journeys_sheet(paths), result.data)
     return Loaded([str(p) for p in paths], result.data, problems, tables,
-                  sheet_files(paths, result.problems), keys)
+                  sheet_files(paths, result.problems), keys, paths_read)
 
 
 def sheet_files(paths: list[str], problems=()) -> dict[str, str]:
@@ -117,10 +124,18 @@ def analyse(data: PlanningData, plan: Plan) -> Results:
     # Unplaced groups carry their demand's ICS / region so the same filters apply to them.
     area = data.demand[["demand_id", "ics", "region"]].drop_duplicates("demand_id")
     unplaced = unplaced.merge(area, on="demand_id", how="left", suffixes=("", "_demand"))
-    return Results(plan=plan, summary=dict(analysis.summary(data, plan, ctx)),
-                   allocations=analysis.allocation_table(data, plan, ctx), unplaced=unplaced,
+    summary = dict(analysis.summary(data, plan, ctx))
+    allocations = analysis.allocation_table(data, plan, ctx)
+    schedule = None
+    if journeys.has_journeys(data):   # learner journeys (issue 13): who goes where, week by week
+        unplaced = journeys.journey_unplaced(data, unplaced)
+        journey_of = data.demand.drop_duplicates("demand_id").set_index("demand_id")["journey"]
+        allocations.insert(1, "journey", journey_of.reindex(allocations["demand_id"]).fillna("").to_numpy())
+        schedule = journeys.build_schedule(data, plan.journeys, plan.allocations)
+        summary.setdefault("site_repeats", journeys.site_repeats(plan.journeys) if schedule.has_paths else None)
+    return Results(plan=plan, summary=summary, allocations=allocations, unplaced=unplaced,
                    gaps=analysis.gaps_table(data, plan, ctx),
-                   utilisation=analysis.utilisation_table(data, plan, ctx))
+                   utilisation=analysis.utilisation_table(data, plan, ctx), schedule=schedule)
 
 
 def plan_and_analyse(data: PlanningData, progress) -> Results:
@@ -131,15 +146,19 @@ def plan_and_analyse(data: PlanningData, progress) -> Results:
     return analyse(data, plan)
 
 
-def previous_plan(data: PlanningData) -> Plan | None:
-    """The plan stored in a reopened project (its Allocations sheet), shown until re-planned."""
+def previous_plan(data: PlanningData, paths: pd.DataFrame | None = None) -> Plan | None:
+    """The plan stored in a reopened project (its Allocations sheet, and its Journeys sheet's
+    learner paths when given), shown until re-planned."""
     from placement_planner.domain import PlanStatus
 
     if data is None or not len(data.previous):
         return None
     allocations = data.previous.drop(columns=["row"], errors="ignore").reset_index(drop=True)
-    return Plan(allocations=allocations, status=PlanStatus.FEASIBLE,
+    plan = Plan(allocations=allocations, status=PlanStatus.FEASIBLE,
                 messages=["Plan reopened from the project file."])
+    if paths is not None:
+        plan.journeys = paths
+    return plan
 
 
 def export(path: str, data: PlanningData, plan: Plan | None) -> str:

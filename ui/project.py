@@ -135,7 +135,7 @@ class Project(QObject):
         self.project_path = None
         self.undo_stack.clear()
         self._plan_unsaved = False
-        previous = core.previous_plan(loaded.data) if loaded.data is not None else None
+        previous = core.previous_plan(loaded.data, loaded.journeys) if loaded.data is not None else None
         self.results = None
         self.plan_stale = False
         self.plan_note = ""

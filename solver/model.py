@@ -23,7 +23,7 @@ class Rows:
     val: np.ndarray
     lower: np.ndarray
     upper: np.ndarray
-    kind: np.ndarray       # per row: "demand", "capacity" or "locked"
+    kind: np.ndarray       # per row: "demand", "capacity", "locked" or "journey"
 
     @property
     def n(self) -> int:
@@ -49,6 +49,20 @@ class PartModel:
     fair_requested: np.ndarray
     lock_errors: list
     start: np.ndarray = None   # learners per column of the plan to start from (or zeros)
+    variety: "Variety" = None  # journeys' repeated-site candidates (None: no journeys)
+
+
+@dataclass
+class Variety:
+    """What the variety tier needs: per local journey class the columns of its first row
+    (its learners y), and per (class, site) that two or more rows of the class can reach a
+    row ``r >= sum x at the site - y``."""
+    n_classes: int
+    base_class: np.ndarray     # per entry: local class
+    base_col: np.ndarray       #            column of the class's first row
+    site_class: np.ndarray     # per (class, site) row: local class
+    entry_row: np.ndarray      # per entry: (class, site) row
+    entry_col: np.ndarray      #            column at that site
 
 
 def demand_rows(problem: Problem, opts: np.ndarray) -> Rows:
@@ -92,6 +106,92 @@ def locked_rows(problem: Problem, opts: np.ndarray) -> tuple[Rows, list[str]]:
                 np.full(len(lower), "locked", dtype=object)), errors
 
 
+def _cols_by_group(g: np.ndarray):
+    order = np.argsort(g, kind="stable")
+    gs = g[order]
+    return lambda grp: order[np.searchsorted(gs, grp):np.searchsorted(gs, grp, side="right")]
+
+
+def journey_rows(problem: Problem, opts: np.ndarray):
+    """4. Journeys (contract "Journeys"): every row of a journey places the same learners
+    (all or nothing), and each required setting is covered for every learner. Aggregated per
+    journey class; exact by König's theorem (solver/README.md, "Journeys"). A lock on one row
+    of a journey holds every row. A journey that some row cannot take at all (or whose
+    required settings no row can give) is held at 0.
+
+    Returns (rows, columns held at 0, lock errors, Variety or None)."""
+    empty = Rows(*(np.zeros(0),) * 5, np.zeros(0, dtype=object))
+    gr = problem.groups
+    g = problem.g[opts]
+    if not gr.classes or not len(opts) or not np.any(gr.journey[g] >= 0):
+        return empty, np.zeros(len(opts), bool), [], None
+    cols_of = _cols_by_group(g)
+    setting = problem.pools.setting[problem.p[opts]]
+    site = problem.pools.site[problem.p[opts]]
+    off = np.zeros(len(opts), bool)
+    rows, cols, vals, lower, upper, errors = [], [], [], [], [], []
+    base_class, base_col, site_class, entry_row, entry_col = [], [], [], [], []
+    n_site_rows = 0
+    lk = problem.locks
+
+    def add(c, v, lo, hi):
+        rows.append(np.full(len(c), len(lower)))
+        cols.append(c)
+        vals.append(np.asarray(v, float))
+        lower.append(lo)
+        upper.append(hi)
+
+    for c in np.unique(gr.journey[g][gr.journey[g] >= 0]):
+        jc = gr.classes[c]
+        by_pos = [cols_of(grp) for grp in jc.groups]
+        every = np.concatenate(by_pos)
+        locks = np.flatnonzero(np.isin(lk.group, jc.groups))
+        if any(len(x) == 0 for x in by_pos) or \
+                any(not np.any(setting[every] == s) for s in jc.required):
+            off[every] = True
+            errors += [f"{lk.label[k]}: its journey cannot be placed as a whole"
+                       for k in locks]
+            continue
+        base = by_pos[0]
+        for other in by_pos[1:]:                       # sum x(row i) - sum x(row 0) = 0
+            add(np.r_[other, base], np.r_[np.ones(len(other)), -np.ones(len(base))], 0.0, 0.0)
+        for s in jc.required:                          # sum x(in s) - sum x(row 0) >= 0
+            coef = (setting[every] == s).astype(float)
+            coef[:len(base)] -= 1.0
+            nz = coef != 0
+            add(every[nz], coef[nz], 0.0, INF)
+        need = int(lk.learners[locks].max()) if len(locks) else 0
+        for part in by_pos if need > 0 else ():       # implied by the lock: every row >= need
+            add(part, np.ones(len(part)), float(need), INF)
+        pos = np.repeat(np.arange(len(by_pos)), [len(x) for x in by_pos])
+        sites, inv = np.unique(site[every], return_inverse=True)
+        reach = np.bincount(np.unique(inv * len(by_pos) + pos) // len(by_pos),
+                            minlength=len(sites))
+        cand = np.flatnonzero(reach >= 2)
+        if len(cand):
+            local = len(base_col)
+            base_class.append(np.full(len(base), local))
+            base_col.append(base)
+            row_of_site = np.full(len(sites), -1)
+            row_of_site[cand] = n_site_rows + np.arange(len(cand))
+            n_site_rows += len(cand)
+            site_class.append(np.full(len(cand), local))
+            m = row_of_site[inv] >= 0
+            entry_row.append(row_of_site[inv][m])
+            entry_col.append(every[m])
+    fam = empty if not lower else Rows(
+        np.concatenate(rows).astype(np.int64), np.concatenate(cols).astype(np.int64),
+        np.concatenate(vals), np.array(lower), np.array(upper),
+        np.full(len(lower), "journey", dtype=object))
+    variety = None
+    if base_class:
+        variety = Variety(n_classes=len(base_col),
+                          base_class=np.concatenate(base_class), base_col=np.concatenate(base_col),
+                          site_class=np.concatenate(site_class),
+                          entry_row=np.concatenate(entry_row), entry_col=np.concatenate(entry_col))
+    return fam, off, errors, variety
+
+
 def stack(*families: Rows) -> Rows:
     offset, parts = 0, []
     for f in families:
@@ -107,11 +207,15 @@ def stack(*families: Rows) -> Rows:
 
 def build_part(problem: Problem, opts: np.ndarray, start: np.ndarray | None = None) -> PartModel:
     locks, lock_errors = locked_rows(problem, opts)
-    rows = stack(demand_rows(problem, opts), weekly_capacity_rows(problem, opts), locks)
+    journeys, off, journey_errors, variety = journey_rows(problem, opts)
+    rows = stack(demand_rows(problem, opts), weekly_capacity_rows(problem, opts), locks,
+                 journeys)
     fair_ids, fair = np.unique(problem.groups.fair[problem.g[opts]], return_inverse=True)
-    return PartModel(options=opts, ub=problem.ub[opts].astype(float), rows=rows,
+    ub = problem.ub[opts].astype(float)
+    ub[off] = 0.0
+    return PartModel(options=opts, ub=ub, rows=rows, variety=variety,
                      weight=problem.weight[opts], preferred=problem.preferred[opts],
                      km=problem.km[opts], previous=problem.previous[opts], fair=fair,
                      fair_ids=fair_ids, fair_requested=problem.groups.fair_requested[fair_ids],
-                     lock_errors=lock_errors,
+                     lock_errors=lock_errors + journey_errors,
                      start=np.zeros(len(opts)) if start is None else start[opts].astype(float))

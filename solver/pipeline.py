@@ -14,6 +14,7 @@ from placement_planner.logs import get_logger
 from placement_planner.domain import Plan, PlanningData, PlanStatus, Tier, empty_allocations
 from placement_planner.solver.components import split_parts
 from placement_planner.solver.diagnose import locked_conflicts
+from placement_planner.solver.journeys import journey_paths
 from placement_planner.solver.model import build_part
 from placement_planner.solver.options import SolveOptions
 from placement_planner.solver.problem import build_problem, plan_amounts
@@ -36,7 +37,7 @@ def solve(data: PlanningData, options: SolveOptions | None = None,
     report("preparing", fraction=0.0)
     problem = build_problem(data)
     parts = split_parts(problem.g, problem.p, problem.groups.fair, len(problem.groups),
-                        len(problem.pools), len(problem.groups.fair_keys))
+                        len(problem.pools), len(problem.groups.fair_keys), problem.groups.journey)
     start_x = plan_amounts(data, problem, opts.start_from) if opts.start_from is not None else None
     models = [build_part(problem, opts_of_part, start_x) for opts_of_part in parts]
     lock_errors = problem.errors + [e for m in models for e in m.lock_errors]
@@ -53,10 +54,11 @@ def solve(data: PlanningData, options: SolveOptions | None = None,
     x = np.zeros(len(problem.g))
     for part, r in zip(parts, results):
         x[part] = r.x
-    alloc = allocations(data, problem, x)
+    paths = journey_paths(data, problem, x)
+    alloc = allocations(data, problem, x, paths)
     unplaceable = {problem.groups.fair_keys[f] for r in results for f in r.unplaceable}
     reachable = {problem.groups.fair_keys[f] for f in np.unique(problem.groups.fair[problem.g])}
-    values = tier_values(data, alloc, reachable - unplaceable)
+    values = tier_values(data, alloc, reachable - unplaceable, paths.frame)
     values = {k: v for k, v in values.items() if k in {t.value for t in opts.tiers}}
     placed = float(values.get(Tier.PLACED.value, sum(r.placed for r in results)))
     bound = max(sum(r.bound for r in results), placed)
@@ -67,11 +69,24 @@ def solve(data: PlanningData, options: SolveOptions | None = None,
               (progress is not None and progress.cancelled) else
               PlanStatus.TIME_LIMIT if "time_limit" in stopped else
               PlanStatus.OPTIMAL if all(r.proven for r in results) else PlanStatus.FEASIBLE)
+    above = _repeats_above_bound(paths, opts.tiers)
+    if above and status is PlanStatus.OPTIMAL:
+        status = PlanStatus.FEASIBLE
     report("done", fraction=1.0, best=placed, bound=bound)
     return Plan(allocations=alloc, status=status, tier_values=values, bound=bound,
                 gap=(bound - placed) / bound if bound > 0 else 0.0,
-                solve_seconds=time.perf_counter() - start,
-                messages=trouble + _loose_bounds(results) + _timings(results))
+                solve_seconds=time.perf_counter() - start, journeys=paths.frame,
+                messages=trouble + above + _loose_bounds(results) + _timings(results))
+
+
+def _repeats_above_bound(paths, tiers) -> list[str]:
+    """The variety tier is proven only when the learners' paths meet its bound."""
+    if Tier.VARIETY not in tiers or paths.repeats <= paths.bound:
+        return []
+    get_logger().info("journey paths: %d repeats, bound %d", paths.repeats, paths.bound)
+    return [f"Variety is not proven: the learners' journeys repeat a site {paths.repeats} "
+            f"times, {paths.repeats - paths.bound} more than the bound of {paths.bound} "
+            f"for this plan."]
 
 
 def _locks_outside_parts(problem, parts) -> list[str]:

@@ -1,5 +1,6 @@
 """From learners per placement option back to the plan's rows: one per demand row, site,
-setting pool and start week, with merged groups shared out to their demand rows."""
+setting pool and start week, with merged groups shared out to their demand rows. Journey rows
+come from the learners' paths (solver/journeys.py), so the rows and the paths agree."""
 
 from __future__ import annotations
 
@@ -10,19 +11,25 @@ from placement_planner.domain import ALLOCATION_COLUMNS, PlanningData, empty_all
 from placement_planner.solver.problem import Problem, previous_options
 
 
-def allocations(data: PlanningData, problem: Problem, x: np.ndarray) -> pd.DataFrame:
+def allocations(data: PlanningData, problem: Problem, x: np.ndarray,
+                journeys=None) -> pd.DataFrame:
+    """``journeys``: the JourneyPaths of the plan; its groups' rows come from the paths."""
     v = np.flatnonzero(x > 0.5)
-    if not len(v):
+    if journeys is not None and len(journeys.groups):
+        v = v[~np.isin(problem.g[v], journeys.groups)]
+    extra = (journeys.row, journeys.opt, journeys.n) if journeys is not None and \
+        len(journeys.row) else None
+    if not len(v) and extra is None:
         return empty_allocations()
     amount = np.round(x[v]).astype(np.int64)
     members = _members(problem)
     previous = _previous_by_row(data, problem)
-    row_out, opt_out, n_out = [], [], []
+    row_out, opt_out, n_out = ([a] for a in extra) if extra else ([], [], [])
     order = np.argsort(problem.g[v], kind="stable")
     v, amount = v[order], amount[order]
     bounds = np.flatnonzero(np.diff(problem.g[v])) + 1
     learners = data.demand["learners"].to_numpy(np.int64)
-    for vs, ns in zip(np.split(v, bounds), np.split(amount, bounds)):
+    for vs, ns in zip(np.split(v, bounds), np.split(amount, bounds)) if len(v) else ():
         rows = members[problem.g[vs[0]]]
         if len(rows) == 1:
             row_out.append(np.full(len(vs), rows[0]))

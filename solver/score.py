@@ -11,9 +11,14 @@ from placement_planner.solver.pools import fold
 
 
 def tier_values(data: PlanningData, alloc: pd.DataFrame,
-                placeable_fair: set | None = None) -> dict[str, float]:
-    """The five tier figures of a plan, from its rows and the input tables: the one place they
+                placeable_fair: set | None = None,
+                journeys: pd.DataFrame | None = None) -> dict[str, float]:
+    """The tier figures of a plan, from its rows and the input tables: the one place they
     are computed (the solver's Plan.tier_values and the Summary sheet both come from here).
+
+    ``journeys``: the plan's learners' paths (Plan.journeys); when the demand has journeys,
+    "variety" counts their repeats (``variety_repeats``). Without journeys in the demand
+    there is no "variety" figure, as before journeys existed.
 
     ``placeable_fair``: (hei, profession) groups that can be placed at all (the fair share
     leaves the others out); None counts every group that asked for learners. Rows naming a
@@ -47,7 +52,24 @@ def tier_values(data: PlanningData, alloc: pd.DataFrame,
                       np.where(known, lat[si] if len(lat) else np.nan, np.nan),
                       np.where(known, lon[si] if len(lon) else np.nan, np.nan))
     out[Tier.TRAVEL.value] = float(np.nan_to_num(km) @ n) if len(n) else 0.0
+    if journeys is not None and has_journeys(data):
+        out[Tier.VARIETY.value] = float(variety_repeats(journeys))
     return out
+
+
+def has_journeys(data: PlanningData) -> bool:
+    return bool(len(data.demand)) and bool((data.demand["journey"].astype(str).str.strip()
+                                            != "").any())
+
+
+def variety_repeats(journeys: pd.DataFrame) -> int:
+    """Each time the same site appears again in one learner's journey (contract,
+    "Journeys"): per (journey, learner, site), its visits minus one."""
+    if journeys is None or not len(journeys):
+        return 0
+    visits = journeys.groupby([journeys["journey"].astype(str), journeys["learner"],
+                               journeys["site_id"].astype(str)]).size()
+    return int((visits - 1).sum())
 
 
 def at_preferred(demand: pd.DataFrame, row: np.ndarray, alloc: pd.DataFrame) -> np.ndarray:

@@ -44,9 +44,37 @@ def travel_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
 
 
 def variety_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
-    """v2: a site repeated within one learner's journey (minimised). Without journeys in the
-    part there is nothing to count, and the tier is skipped."""
-    return np.zeros(hp.n_cols), False, whole(False)
+    """v2: a site repeated within one learner's journey (minimised).
+
+    Per journey class j (learners y_j = x of its first row) and site s that two of its rows
+    can reach: r_js >= sum_(rows of j) x(at s) - y_j, r_js >= 0, minimised. sum r is a lower
+    bound on the repeats of any split into learners' paths (a learner without a repeat visits
+    s at most once); readback splits the learners to meet it where it can (see
+    solver/journeys.py). The columns are added on first use. Without journeys in the part
+    there is nothing to count, and the tier is skipped."""
+    v = hp.model.variety
+    if v is None:
+        return np.zeros(hp.n_cols), False, whole(False)
+    if not hasattr(hp, "variety_cols"):
+        y = hp.add_cols(np.zeros(v.n_classes), np.full(v.n_classes, np.inf))
+        r = hp.add_cols(np.zeros(len(v.site_class)), np.full(len(v.site_class), np.inf))
+        n_y, n_r = v.n_classes, len(v.site_class)
+        # y_j - sum x(first row of j) = 0
+        hp.add_rows(np.r_[np.arange(n_y), v.base_class], np.r_[y, v.base_col],
+                    np.r_[np.ones(n_y), -np.ones(len(v.base_col))], np.zeros(n_y), np.zeros(n_y))
+        # r_js + y_j - sum x(at s) >= 0
+        hp.add_rows(np.r_[np.arange(n_r), np.arange(n_r), v.entry_row],
+                    np.r_[r, y[v.site_class], v.entry_col],
+                    np.r_[np.ones(2 * n_r), -np.ones(len(v.entry_col))],
+                    np.zeros(n_r), np.full(n_r, np.inf))
+        x = hp.values
+        x[y] = np.bincount(v.base_class, weights=x[v.base_col], minlength=n_y)
+        at = np.bincount(v.entry_row, weights=x[v.entry_col], minlength=n_r)
+        x[r] = np.maximum(0.0, at - x[y][v.site_class])
+        hp.variety_cols = r
+    cost = np.zeros(hp.n_cols)
+    cost[hp.variety_cols] = 1.0
+    return cost, False, whole(False)
 
 
 OBJECTIVES = {Tier.PLACED: placed_objective, Tier.KEEP_PREVIOUS: keep_previous_objective,

@@ -7,6 +7,7 @@ import numpy as np
 from placement_planner.domain import PlanningData
 from placement_planner.io.problems import ProblemList
 from placement_planner.io.rules import Where, check_sites
+from placement_planner.io.rules_journeys import check_journeys
 from placement_planner.io.rules_rows import check_capacity, check_demand, check_locked
 from placement_planner.io.schema import CAPACITY, DEMAND, LOCKED, SITES, Kind, SheetSchema
 
@@ -28,7 +29,8 @@ def validate_planning_data(data: PlanningData) -> ProblemList:
     _required_values(locked, LOCKED, where[LOCKED.name], problems)
     check_sites(sites, where[SITES.name], problems)
     check_capacity(capacity, sites, where[CAPACITY.name], problems)
-    check_demand(demand, sites, where[DEMAND.name], problems)
+    bad = check_demand(demand, sites, where[DEMAND.name], problems)
+    check_journeys(demand, bad, capacity, where[DEMAND.name], problems)
     if len(locked):
         check_locked(locked, demand, sites, capacity, where[LOCKED.name], problems)
     return problems

@@ -19,6 +19,7 @@ from placement_planner.io.parse import typed_frame
 from placement_planner.io.problems import FileLockedError, ProblemList, WorkbookError
 from placement_planner.io.readers import RawSheet, read_file
 from placement_planner.io.rules import Where, check_sites, unify_open_professions
+from placement_planner.io.rules_journeys import check_journeys
 from placement_planner.io.rules_rows import check_allocations, check_capacity, check_demand, check_locked
 from placement_planner.io.safety import column_letter
 from placement_planner.io.schema import (ALLOCATIONS, CAPACITY, DEMAND, INPUT_SHEETS, LOCKED, OUTPUT_ONLY_SHEETS,
@@ -144,7 +145,9 @@ def _check_and_build(typed, bad, where, tables, problems) -> PlanningData | None
     bad[CAPACITY.name] |= check_capacity(typed[CAPACITY.name], sites, where[CAPACITY.name], problems)
     bad[DEMAND.name] |= check_demand(typed[DEMAND.name], sites, where[DEMAND.name], problems)
     unify_open_professions(typed[CAPACITY.name], typed[DEMAND.name])
-    capacity, demand = _valid(typed, bad, CAPACITY.name), _valid(typed, bad, DEMAND.name)
+    capacity = _valid(typed, bad, CAPACITY.name)
+    bad[DEMAND.name] |= check_journeys(typed[DEMAND.name], bad[DEMAND.name], capacity, where[DEMAND.name], problems)
+    demand = _valid(typed, bad, DEMAND.name)
     locked = previous = None
     if LOCKED.name in typed:
         bad[LOCKED.name] |= check_locked(typed[LOCKED.name], demand, sites, capacity, where[LOCKED.name], problems)

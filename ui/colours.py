@@ -159,3 +159,31 @@ def set_colour_bar(bar: pg.ColorBarItem, ramp: str, value_range: tuple[float, fl
     bar.setColorMap(colour_map(ramp))
     bar.setLevels(values=value_range)
     bar.getAxis("right").setLabel(text, color=foreground().name())
+
+
+# ---- settings of a placement (the Journeys schedule) ------------------------------------------
+# Okabe-Ito hues, lightened so a site name in the text colour reads on every one; the order is
+# fixed so a setting keeps its colour from plan to plan. No setting ("any") is neutral grey.
+SETTING_HUES = {
+    "acute": "#8FCBF0",          # sky blue
+    "community": "#66C5AB",      # bluish green
+    "mental health": "#E0A9C8",  # reddish purple
+    "primary care": "#F0C566",   # orange
+    "maternity": "#F5EC85",      # yellow
+    "theatres": "#6AA6D2",       # blue
+}
+SETTING_EXTRA = ["#E6946A", "#B9A6D9", "#C9C97A", "#9FD6D6"]   # settings of a workbook's own
+NOT_PLACED = "#D9D9D9"           # a journey learner with no placement: light grey
+REPEAT_MARK = "#000000"          # the hatching over a repeated site (drawn in the text colour)
+
+
+def setting_colour(setting: str, others: list[str] | None = None) -> QColor:
+    """The colour of a placement setting; a setting not listed takes the next spare colour by
+    its place in ``others`` (the workbook's own settings, sorted), so it is stable in a plan."""
+    key = str(setting or "").strip().lower()
+    if key in SETTING_HUES:
+        return QColor(SETTING_HUES[key])
+    if not key:
+        return QColor(NO_DATA).lighter(150)
+    k = others.index(key) if others and key in others else sum(map(ord, key))
+    return QColor(SETTING_EXTRA[k % len(SETTING_EXTRA)])

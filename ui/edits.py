@@ -24,7 +24,8 @@ from placement_planner.weeks import week_index
 EDITABLE = {
     "sites": {"quality"},
     "capacity": {"places", "start_date", "end_date"},
-    "demand": {"learners", "start_date", "weeks", "max_travel_km", "flex_weeks", "priority"},
+    "demand": {"learners", "start_date", "weeks", "max_travel_km", "flex_weeks", "priority", "journey",
+               "required_settings"},
     "locked": {"learners"},
 }
 SHEET = {"sites": "Sites", "capacity": "Capacity", "demand": "Demand", "locked": "Locked"}
@@ -75,6 +76,12 @@ def parse_edit(data: PlanningData, table: str, position: int, column: str, text:
         if not math.isfinite(value) or value <= 0:
             raise EditRefused("The value must be more than 0.")
         return value
+    if column == "journey":            # learner journeys (issue 13): the re-check applies the rules
+        return text
+    if column == "required_settings":
+        from placement_planner.build import _settings_tuple
+
+        return _settings_tuple(text)
     if column == "quality":
         quality = canonical_quality(text)
         if quality is None:
@@ -143,8 +150,9 @@ def typed_sheet(data: PlanningData, table: str) -> pd.DataFrame:
 
     frame = getattr(data, table)
     out = frame[[c for c in COLUMNS[table] if c != "row"]].reset_index(drop=True).copy()
-    if "preferred_sites" in out:
-        out["preferred_sites"] = [", ".join(v) if isinstance(v, tuple) else "" for v in out["preferred_sites"]]
+    for column in ("preferred_sites", "required_settings"):
+        if column in out:
+            out[column] = [", ".join(v) if isinstance(v, (tuple, list)) else "" for v in out[column]]
     return out
 
 

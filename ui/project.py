@@ -278,6 +278,8 @@ class Project(QObject):
         from placement_planner.ui.edits import set_cell
 
         for table, position, column, value in recovery.cells:
+            if isinstance(value, list):      # a tuple (required_settings) comes back from JSON as a list
+                value = tuple(value)
             if self.fixing is not None:
                 self.fixing.set(table, position, column, value)
             else:

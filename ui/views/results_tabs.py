@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from placement_planner.ui.views.heatmap import GapHeatmap
+from placement_planner.ui.views.journeys_view import JourneysView
 from placement_planner.ui.views.results_view import ResultsView
 from placement_planner.ui.views.map_view import MapView
 from placement_planner.ui.views.timeline import WeeklyTimeline
@@ -16,9 +17,10 @@ def add_result_tabs(window) -> None:
     window.timeline = WeeklyTimeline(p)
     window.utilisation = SiteUtilisation(p)
     window.site_map = MapView(p)   # England, ICB boundaries and sites (issue 11)
+    window.journeys = JourneysView(p)   # each journey learner's weeks, who is at each site (issue 13)
     for widget, name in ((window.results, "Results"), (window.heatmap, "Capacity gaps"),
                          (window.timeline, "Weekly timeline"), (window.utilisation, "Site utilisation"),
-                         (window.site_map, "Map")):
+                         (window.site_map, "Map"), (window.journeys, "Journeys")):
         window.tabs.addTab(widget, name)
 
     def heat_cell(profession: str, level: str, area: str) -> None:
@@ -30,7 +32,8 @@ def add_result_tabs(window) -> None:
 
     def site(site_id: str) -> None:
         window.results.set_filter("site_id", site_id)
-        window.status.showMessage(f"Results filtered to site {site_id}: see the Results tab.", 8000)
+        also = "; its journey learners under Journeys > Sites by week" if window.journeys.show_site(site_id) else ""
+        window.status.showMessage(f"Results filtered to site {site_id}: see the Results tab{also}.", 8000)
 
     window.heatmap.cell_clicked.connect(heat_cell)
     window.site_map.site_clicked.connect(site)

@@ -11,7 +11,7 @@ from placement_planner.ui.views.summary_panel import SummaryPanel
 
 FACETS = [("profession", "Profession"), ("region", "Region"), ("ics", "ICB"), ("hub", "Hub"),
           ("hei", "University"), ("site_id", "Site")]
-UNPLACED_COLUMNS = ["demand_id", "hei", "profession", "setting", "start_date", "weeks", "learners_requested",
+UNPLACED_COLUMNS = ["demand_id", "journey", "hei", "profession", "setting", "start_date", "weeks", "learners_requested",
                     "learners_placed", "learners_unplaced", "reason", "ics", "region"]
 ALL = "(all)"
 

@@ -34,7 +34,12 @@ FIGURES = [
     ("preferred_placed", "At a preferred site",
      "Learners placed at one of the sites their university asked for."),
     ("status", "Plan status", "Whether the plan is proven the best, or the best found in the time allowed."),
+    ("site_repeats", "Site repeats in journeys",
+     "Placements at a site the same learner already had earlier in their journey (a learner on one ward "
+     "three times counts 2). The plan keeps this low after preferred sites (the variety goal). Shown when "
+     "the workbook has journeys; see the Journeys tab."),
 ]
+ONLY_WHEN_GIVEN = {"site_repeats"}     # cards shown only when the plan has the figure
 
 
 def figure_text(key: str, s: dict) -> str:
@@ -51,6 +56,8 @@ def figure_text(key: str, s: dict) -> str:
         return f"proven within {percent(value)} of the best possible plan" if key == "gap" else percent(value)
     if key == "status":
         return STATUS_WORDS.get(str(value), str(value)).capitalize()
+    if key == "site_repeats":
+        return "–" if value is None else f"{int(value):,}" + (" (every site new)" if not value else "")
     if key == "learner_km":
         return f"{uk_number(value, 0)} learner-km"
     return uk_number(value, 1 if key == "weighted_placed" and value != int(value or 0) else 0)
@@ -60,6 +67,7 @@ class SummaryPanel(QFrame):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.values: dict[str, QLabel] = {}
+        self.cards: dict[str, QFrame] = {}
         grid = QGridLayout(self)
         grid.setContentsMargins(8, 8, 8, 8)
         for i, (key, title, tip) in enumerate(FIGURES):
@@ -81,9 +89,14 @@ class SummaryPanel(QFrame):
             box.addWidget(heading)
             box.addWidget(value)
             self.values[key] = value
-            grid.addWidget(card, i // 4, i % 4)
+            self.cards[key] = card
+            # the journeys card sits at the end of the first row, so it adds no row when shown
+            grid.addWidget(card, *((0, 4) if key in ONLY_WHEN_GIVEN else (i // 4, i % 4)))
+            card.setVisible(key not in ONLY_WHEN_GIVEN)
 
     def set_summary(self, summary: dict | None, stale: bool = False) -> None:
         for key, label in self.values.items():
             label.setText(figure_text(key, summary) if summary else "–")
             label.setEnabled(not stale)
+        for key in ONLY_WHEN_GIVEN:
+            self.cards[key].setVisible(bool(summary) and summary.get(key) is not None)

@@ -1,0 +1,51 @@
+"""Paints a placement as one bar across its weeks: each week cell draws its slice of the bar.
+
+The site name is laid out over the whole placement and clipped to the cell, so it reads as
+one label spanning the weeks without QTableView spans (which would have to be rebuilt for
+thousands of rows on every filter). A repeated site is hatched and marked ↻.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate
+
+from placement_planner.ui.models.journey_model import SPAN_ROLE
+
+
+class PlacementDelegate(QStyledItemDelegate):
+    def paint(self, painter, option, index) -> None:
+        span = index.data(SPAN_ROLE)
+        if span is None:
+            super().paint(painter, option, index)
+            return
+        offset, length, repeat, placed = span
+        background = index.data(Qt.ItemDataRole.BackgroundRole)
+        text_colour = index.data(Qt.ItemDataRole.ForegroundRole)
+        r = option.rect
+        painter.save()
+        painter.setClipRect(r)
+        painter.fillRect(r, background)
+        if repeat or not placed:
+            hatch = QColor(text_colour if repeat else option.palette.color(option.palette.ColorRole.PlaceholderText))
+            hatch.setAlpha(110 if repeat else 70)
+            painter.fillRect(r, QBrush(hatch, Qt.BrushStyle.BDiagPattern if repeat else Qt.BrushStyle.Dense6Pattern))
+        base = option.palette.color(option.palette.ColorRole.Base)
+        if offset == 0:                      # a gap at each placement's start: bars side by side stay apart
+            painter.fillRect(QRect(r.left(), r.top(), 2, r.height()), base)
+        painter.fillRect(QRect(r.left(), r.bottom() - 1, r.width(), 2), base)
+        whole = QRect(r.left() - offset * r.width(), r.top(), length * r.width(), r.height()).adjusted(6, 0, -4, -1)
+        label = option.fontMetrics.elidedText(("↻ " if repeat else "") + str(index.data() or ""),
+                                              Qt.TextElideMode.ElideRight, whole.width())
+        align = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+        if repeat or not placed:             # the name on a plain patch, so the hatching never hides it
+            box = option.fontMetrics.boundingRect(whole, align, label).adjusted(-3, 1, 3, -1)
+            painter.fillRect(box, background)
+        painter.setPen(text_colour)
+        painter.drawText(whole, align, label)
+        if option.state & QStyle.StateFlag.State_Selected:
+            pen = QPen(option.palette.color(option.palette.ColorRole.Highlight), 3)
+            painter.setPen(pen)
+            painter.drawRect(r.adjusted(1, 1, -2, -2))
+        painter.restore()

@@ -21,6 +21,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.utility import _datetime_to_excel_datetime, xl_range
+from xlsxwriter.worksheet import Worksheet
 
 from placement_planner.analysis import PlanReport, plan_report
 from placement_planner.domain import Plan, PlanningData
@@ -53,7 +55,8 @@ def write_plan_workbook(path: str | os.PathLike, data: PlanningData, plan: Plan,
 
     def build(tmp: str) -> None:
         book = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "strings_to_numbers": False, "nan_inf_to_errors": False})
+                                         "strings_to_numbers": False, "nan_inf_to_errors": False,
+                                         "in_memory": True})  # no temporary part files: 0.3 s less
         try:
             TableWriter(book, progress).write_all(data, report)
         finally:
@@ -149,7 +152,12 @@ def _plain(value):
 # ---- the workbook -----------------------------------------------------------------------
 
 class TableWriter:
-    """Writes DataFrames as formatted Excel tables, cell by typed cell, each ready to print."""
+    """Writes DataFrames as formatted Excel tables, a column at a time, each ready to print.
+
+    Cells are rendered to sheet XML column by column (``_BulkSheet``), not stored cell by cell
+    in xlsxwriter: the per-student region workbook (about 430,000 cells) is written in well
+    under a second instead of about 3 s. Text goes through the workbook's shared-string table
+    (never read as a formula); numbers and dates are plain numbers with a number format."""
 
     def __init__(self, book: xlsxwriter.Workbook, progress) -> None:
         self.book = book
@@ -161,6 +169,7 @@ class TableWriter:
         self.general = book.add_format({"num_format": "General"})
         self.percent = book.add_format({"num_format": "0.0%"})
         self.text = book.add_format({"num_format": "@"})
+        self.time = book.add_format({"num_format": "hh:mm"})
         self.tables: set[str] = set()
 
     def write_all(self, data: PlanningData, report: PlanReport, extra: list | tuple = ()) -> None:
@@ -193,16 +202,17 @@ class TableWriter:
               widths: dict | None = None, source: bool = False):
         """One DataFrame as an Excel table on a new sheet; returns the worksheet."""
         _report(self.progress, f"export: writing {name}", None)
-        ws = self.book.add_worksheet(name[:31])
+        ws = self.book.add_worksheet(name[:31], worksheet_class=_BulkSheet)
         formats, widths = formats or {}, widths or {}
         names = headers(frame)
         n = len(frame)
+        columns = []
         for col, (header, series) in enumerate(zip(names, frame.items())):
-            values = series[1]
-            fmt = formats.get(header)
-            width = self._column(ws, col, values, fmt, source)
+            cells, width = self._column(ws, col, series[1], formats.get(header), source)
+            columns.append(cells)
             ws.set_column(col, col, widths.get(header, min(max(width, len(header)) + 2, 60)))
         if names:
+            ws.set_rows(1, n, columns)
             table = {"name": self._table_name(name), "style": "Table Style Medium 2",
                      "columns": [{"header": h, "header_format": self.header} for h in names]}
             ws.add_table(0, 0, max(n, 1), len(names) - 1, table)
@@ -210,78 +220,64 @@ class TableWriter:
         print_setup(ws)
         return ws
 
-    def _column(self, ws, col: int, values: pd.Series, fmt, source: bool) -> int:
-        """Write one column from row 1 down; returns a width that fits its contents."""
+    def _column(self, ws: "_BulkSheet", col: int, values: pd.Series, fmt, source: bool):
+        """One column's cells from row 1 down, as sheet XML (one string per row, "" = blank),
+        and a width that fits its contents."""
         dtype = values.dtype
-        width = 8
+        ref = _column_letter(col)
         if pd.api.types.is_bool_dtype(dtype):
-            for row, v in enumerate(values.to_numpy(), start=1):
-                ws.write_boolean(row, col, bool(v))
-            return 8
+            return ws.booleans(ref, values.to_numpy(dtype=bool)), 8
         if pd.api.types.is_datetime64_any_dtype(dtype):
-            for row, v in enumerate(values.dt.tz_localize(None) if getattr(values.dt, "tz", None)
-                                    else values, start=1):
-                if not pd.isna(v):
-                    ws.write_datetime(row, col, v.to_pydatetime(), fmt or self.date)
-            return 12
+            if getattr(values.dt, "tz", None) is not None:
+                values = values.dt.tz_localize(None)
+            return ws.numbers(ref, _excel_serials(values), fmt or self.date), 12
         if pd.api.types.is_integer_dtype(dtype) and not values.isna().any():
-            for row, v in enumerate(values.to_numpy(), start=1):
-                ws.write_number(row, col, int(v), fmt or self.integer)
-            return max(width, len(str(values.max())) if len(values) else 0)
+            return (ws.numbers(ref, values.to_numpy(dtype=float), fmt or self.integer),
+                    max(8, len(str(values.max())) if len(values) else 0))
         if pd.api.types.is_float_dtype(dtype):
-            for row, v in enumerate(values.to_numpy(dtype=float), start=1):
-                if math.isfinite(v):
-                    ws.write_number(row, col, v, fmt)
-            return 12
+            return ws.numbers(ref, values.to_numpy(dtype=float), fmt), 12
         cells = values.to_numpy(dtype=object)
         kind = pd.api.types.infer_dtype(cells, skipna=True)
-        if kind == "string":  # the common case, written without per-cell type tests
-            write_string = ws.write_string
-            for row, v in enumerate(cells, start=1):
-                if v is not None and v == v:
-                    write_string(row, col, v)
+        if kind == "string":  # the common case: shared strings, one lookup per distinct text
             sample = [len(v) for v in cells[:5000] if isinstance(v, str)]
-            return max([width] + sample)
+            return ws.strings(ref, cells, fmt), max([8] + sample)
         if kind in ("floating", "integer", "mixed-integer-float", "decimal"):
-            write_number = ws.write_number
-            for row, v in enumerate(cells, start=1):
-                if v is not None and v == v and math.isfinite(v):
-                    write_number(row, col, float(v), fmt)
-            return 12
-        for row, v in enumerate(cells, start=1):
-            used = self._cell(ws, row, col, v, fmt)
-            if row <= 5000:  # enough rows to size the column by
+            numbers_ = np.array([float(v) if v is not None and v == v else math.nan for v in cells])
+            return ws.numbers(ref, numbers_, fmt), 12
+        if kind in ("date", "datetime"):
+            serials = _object_serials(cells)
+            if serials is not None:
+                return ws.numbers(ref, serials, fmt or self.date), 12
+        out, width = [], 8
+        for row, v in enumerate(cells, start=2):
+            xml, used = self._cell(ws, f"{ref}{row}", v, fmt)
+            out.append(xml)
+            if row <= 5001:  # enough rows to size the column by
                 width = max(width, used)
-        return width
+        return out, width
 
-    def _cell(self, ws, row: int, col: int, v, fmt) -> int:
-        """One value of any type, written as its own kind; text always as text."""
+    def _cell(self, ws: "_BulkSheet", ref: str, v, fmt) -> tuple[str, int]:
+        """One value of any type as sheet XML, written as its own kind; text always as text."""
         if v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
-            return 0
+            return "", 0
         if isinstance(v, (bool, np.bool_)):
-            ws.write_boolean(row, col, bool(v))
-            return 5
+            return f'<c r="{ref}" t="b"><v>{int(bool(v))}</v></c>', 5
         if isinstance(v, numbers.Number) and not isinstance(v, complex):
             number = float(v)
             if math.isfinite(number):
-                ws.write_number(row, col, number, fmt)
-                return len(f"{number:g}")
-            ws.write_string(row, col, str(v))
-            return len(str(v))
+                return ws.number_cell(ref, number, fmt), len(f"{number:g}")
+            return ws.string_cell(ref, str(v), None), len(str(v))
         if isinstance(v, (dt.datetime, dt.date)):
             if isinstance(v, pd.Timestamp):
                 v = v.tz_localize(None).to_pydatetime() if v.tzinfo else v.to_pydatetime()
             elif isinstance(v, dt.datetime) and v.tzinfo:
                 v = v.replace(tzinfo=None)
-            ws.write_datetime(row, col, v, self.date)
-            return 12
+            return ws.number_cell(ref, _datetime_to_excel_datetime(v, False, False), self.date), 12
         if isinstance(v, dt.time):
-            ws.write_datetime(row, col, v, self.book.add_format({"num_format": "hh:mm"}))
-            return 8
+            return ws.number_cell(ref, _datetime_to_excel_datetime(v, False, False), self.time), 8
         text = v if isinstance(v, str) else (", ".join(map(str, v)) if isinstance(v, (tuple, list))
                                              else str(v))
-        ws.write_string(row, col, text)
-        return len(text)
+        return ws.string_cell(ref, text, None), len(text)
 
     def _table_name(self, sheet: str) -> str:
         base = "".join(ch if ch.isalnum() else "_" for ch in sheet) or "Table"
@@ -292,6 +288,151 @@ class TableWriter:
             name = f"{base}_{i}"
         self.tables.add(name.lower())
         return name
+
+
+# ---- cells rendered a column at a time ----------------------------------------------------
+
+_XLS_STRMAX = 32767          # Excel's longest cell text, in UTF-16 units
+_EXCEL_EPOCH = np.datetime64("1899-12-31", "ns")
+
+
+class _BulkSheet(Worksheet):
+    """A worksheet whose data rows (below the header) are rendered to XML up front.
+
+    xlsxwriter keeps one Python object per cell and writes each through several calls; here a
+    column becomes a list of ``<c>`` elements and the rows are joined once. Everything else
+    (header cells, table, filters, frozen panes, print set-up, widths) is xlsxwriter's own."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._bulk_range = (1, 0)   # first and last 0-based row rendered here (empty: first > last)
+        self._bulk_xml = ""
+
+    # -- one column at a time; each returns one XML string per row ("" = blank) --
+    def _style(self, fmt) -> str:
+        return f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
+
+    def numbers(self, ref: str, values: np.ndarray, fmt) -> list[str]:
+        s = self._style(fmt)
+        return [f'<c r="{ref}{row}"{s}><v>{v:.16G}</v></c>' if v == v and v not in _INFINITE else ""
+                for row, v in enumerate(values.tolist(), start=2)]
+
+    def booleans(self, ref: str, values: np.ndarray) -> list[str]:
+        return [f'<c r="{ref}{row}" t="b"><v>{int(v)}</v></c>'
+                for row, v in enumerate(values.tolist(), start=2)]
+
+    def strings(self, ref: str, cells: np.ndarray, fmt) -> list[str]:
+        """Text cells through the shared-string table: one lookup per distinct text."""
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+        index = [self._shared(text) for text in uniques.tolist()]
+        shared = np.array([isinstance(i, int) for i in index] + [False])  # code -1: blank
+        self.str_table.count += int(shared[codes].sum()) - int(shared.sum())  # repeats of each text
+        s = self._style(fmt)
+        parts = [f'{s} t="s"><v>{i}</v></c>' if isinstance(i, int) else f"{s}{i}" for i in index]
+        return [f'<c r="{ref}{row}"{parts[c]}' if c >= 0 else ""
+                for row, c in enumerate(codes.tolist(), start=2)]
+
+    def number_cell(self, ref: str, number: float, fmt) -> str:
+        return f'<c r="{ref}"{self._style(fmt)}><v>{number:.16G}</v></c>'
+
+    def string_cell(self, ref: str, text: str, fmt) -> str:
+        index = self._shared(text)
+        if isinstance(index, int):
+            return f'<c r="{ref}"{self._style(fmt)} t="s"><v>{index}</v></c>'
+        return f'<c r="{ref}"{self._style(fmt)}{index}'
+
+    def _shared(self, text: str):
+        """The shared-string index of ``text`` (an int), or, for text the shared-string table
+        would mistake for rich-text XML (``<r>...</r>``), the rest of an inline-string cell."""
+        if len(text) > _XLS_STRMAX // 2 and len(text.encode("utf-16-le")) // 2 > _XLS_STRMAX:
+            text = text.encode("utf-16-le")[: 2 * _XLS_STRMAX].decode("utf-16-le", errors="ignore")
+        if text.startswith("<r>") and text.endswith("</r>"):
+            body = self._escape_data(self._escape_control_characters(text))
+            return f' t="inlineStr"><is><t>{body}</t></is></c>'
+        return self.str_table._get_shared_string_index(text)
+
+    def set_rows(self, first: int, n: int, columns: list[list[str]]) -> None:
+        """Rows ``first`` .. ``first + n - 1`` (0-based) from per-column cell XML."""
+        if not n or not columns:
+            return
+        rows = []
+        for r, cells in enumerate(zip(*columns), start=first + 1):
+            body = "".join(cells)
+            if body:
+                rows.append(f'<row r="{r}">{body}</row>')
+        self._bulk_range = (first, first + n - 1)
+        self._bulk_xml = "".join(rows)
+        self._check_dimensions(first, 0)
+        self._check_dimensions(first + n - 1, len(columns) - 1)
+
+    def add_table(self, first_row: int, first_col: int, last_row: int, last_col: int,
+                  options: dict | None = None):
+        """xlsxwriter checks each cell of a new table's range against earlier tables and merged
+        cells, one at a time (0.4 s for the per-student workbook). A bulk sheet holds one table
+        over fresh cells, so the table is added over its header and first row, then stretched
+        to ``last_row`` (the range and filter xlsxwriter stores, exactly as it would set them)."""
+        options = dict(options or {})
+        short = min(last_row, first_row + 1)
+        plain = not (self.tables or self.merged_cells or {"data", "total_row"} & set(options)
+                     or any(c.get("formula") for c in options.get("columns", [])))
+        if not plain or short == last_row:
+            return super().add_table(first_row, first_col, last_row, last_col, options)
+        result = super().add_table(first_row, first_col, short, last_col, options)
+        if result == 0:
+            table = self.tables[-1]
+            whole = xl_range(first_row, first_col, last_row, last_col)
+            for key in ("range", "a_range", "autofilter"):
+                if key in table:
+                    table[key] = whole
+            self._check_dimensions(last_row, last_col, True, True)
+        return result
+
+    def _write_rows(self) -> None:
+        first, last = self._bulk_range
+        if first > last:
+            super()._write_rows()
+            return
+        if any(first <= r <= last and cells for r, cells in self.table.items()):
+            raise ValueError(f"cells written inside the bulk rows of sheet {self.name}")
+        low, high = self.dim_rowmin, self.dim_rowmax
+        try:
+            if low < first:
+                self.dim_rowmax = first - 1
+                super()._write_rows()
+            self.fh.write(self._bulk_xml)
+            if high > last:
+                self.dim_rowmin, self.dim_rowmax = last + 1, high
+                super()._write_rows()
+        finally:
+            self.dim_rowmin, self.dim_rowmax = low, high
+
+
+_INFINITE = (math.inf, -math.inf)
+
+
+def _column_letter(col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _excel_serials(values: pd.Series) -> np.ndarray:
+    """Excel date numbers (1900 system, its phantom 29/02/1900 included) of a datetime column."""
+    days = (values.to_numpy(dtype="datetime64[ns]") - _EXCEL_EPOCH) / np.timedelta64(1, "D")
+    return np.where(days > 59, days + 1, days)
+
+
+def _object_serials(cells: np.ndarray) -> np.ndarray | None:
+    """Excel date numbers of a column of date/datetime objects without time zones, else None."""
+    if any(getattr(v, "tzinfo", None) is not None for v in cells):
+        return None
+    try:
+        return _excel_serials(pd.Series(pd.to_datetime(cells)))
+    except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        return None
 
 
 def print_setup(ws) -> None:

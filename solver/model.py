@@ -50,6 +50,15 @@ class PartModel:
     lock_errors: list
     start: np.ndarray = None   # learners per column of the plan to start from (or zeros)
     variety: "Variety" = None  # journeys' repeated-site candidates (None: no journeys)
+    journeys: list = None      # JourneyCols per journey class of the part (first plan)
+
+
+@dataclass
+class JourneyCols:
+    by_pos: list               # columns of each row of the class, in start order
+    required: tuple            # folded settings every learner must cover
+    setting: np.ndarray        # per column of np.concatenate(by_pos): folded setting
+    site: np.ndarray           #                                       site
 
 
 @dataclass
@@ -119,18 +128,18 @@ def journey_rows(problem: Problem, opts: np.ndarray):
     of a journey holds every row. A journey that some row cannot take at all (or whose
     required settings no row can give) is held at 0.
 
-    Returns (rows, columns held at 0, lock errors, Variety or None)."""
+    Returns (rows, columns held at 0, lock errors, Variety or None, [JourneyCols])."""
     empty = Rows(*(np.zeros(0),) * 5, np.zeros(0, dtype=object))
     gr = problem.groups
     g = problem.g[opts]
     if not gr.classes or not len(opts) or not np.any(gr.journey[g] >= 0):
-        return empty, np.zeros(len(opts), bool), [], None
+        return empty, np.zeros(len(opts), bool), [], None, []
     cols_of = _cols_by_group(g)
     setting = problem.pools.setting[problem.p[opts]]
     site = problem.pools.site[problem.p[opts]]
     off = np.zeros(len(opts), bool)
     rows, cols, vals, lower, upper, errors = [], [], [], [], [], []
-    base_class, base_col, site_class, entry_row, entry_col = [], [], [], [], []
+    base_class, base_col, site_class, entry_row, entry_col, placeable = [], [], [], [], [], []
     n_site_rows = 0
     lk = problem.locks
 
@@ -152,6 +161,7 @@ def journey_rows(problem: Problem, opts: np.ndarray):
             errors += [f"{lk.label[k]}: its journey cannot be placed as a whole"
                        for k in locks]
             continue
+        placeable.append(JourneyCols(by_pos, jc.required, setting[every], site[every]))
         base = by_pos[0]
         for other in by_pos[1:]:                       # sum x(row i) - sum x(row 0) = 0
             add(np.r_[other, base], np.r_[np.ones(len(other)), -np.ones(len(base))], 0.0, 0.0)
@@ -189,7 +199,7 @@ def journey_rows(problem: Problem, opts: np.ndarray):
                           base_class=np.concatenate(base_class), base_col=np.concatenate(base_col),
                           site_class=np.concatenate(site_class),
                           entry_row=np.concatenate(entry_row), entry_col=np.concatenate(entry_col))
-    return fam, off, errors, variety
+    return fam, off, errors, variety, placeable
 
 
 def stack(*families: Rows) -> Rows:
@@ -207,13 +217,13 @@ def stack(*families: Rows) -> Rows:
 
 def build_part(problem: Problem, opts: np.ndarray, start: np.ndarray | None = None) -> PartModel:
     locks, lock_errors = locked_rows(problem, opts)
-    journeys, off, journey_errors, variety = journey_rows(problem, opts)
+    journeys, off, journey_errors, variety, placeable = journey_rows(problem, opts)
     rows = stack(demand_rows(problem, opts), weekly_capacity_rows(problem, opts), locks,
                  journeys)
     fair_ids, fair = np.unique(problem.groups.fair[problem.g[opts]], return_inverse=True)
     ub = problem.ub[opts].astype(float)
     ub[off] = 0.0
-    return PartModel(options=opts, ub=ub, rows=rows, variety=variety,
+    return PartModel(options=opts, ub=ub, rows=rows, variety=variety, journeys=placeable,
                      weight=problem.weight[opts], preferred=problem.preferred[opts],
                      km=problem.km[opts], previous=problem.previous[opts], fair=fair,
                      fair_ids=fair_ids, fair_requested=problem.groups.fair_requested[fair_ids],

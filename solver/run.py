@@ -12,6 +12,7 @@ import numpy as np
 from placement_planner.domain import Tier
 from placement_planner.solver.fairness import leximin
 from placement_planner.solver.greedy import greedy_fill
+from placement_planner.solver.journeys_fill import journey_fill
 from placement_planner.solver.highs_part import HighsPart, Result
 from placement_planner.solver.lp_bound import lp_guided_plan, pdlp_solution
 from placement_planner.solver.model import PartModel
@@ -203,6 +204,7 @@ def _first_plan(hp: HighsPart, model: PartModel, deadline: float) -> np.ndarray:
         start = lp_guided_plan(hp.matrix()[:, :n], hp.row_up, hp.col_up[:n], model.start,
                                hp.values[:n], 1.0, deadline)
         hp.values = np.r_[start, hp.values[n:]]
+    hp.values = journey_fill(hp.matrix(), hp.row_up, model, hp.values, deadline)  # journeys*.py
     return greedy_fill(hp.matrix(), hp.row_up, n_demand, model.ub.astype(float), model.weight,
                        model.km, hp.values, deadline)
 

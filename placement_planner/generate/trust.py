@@ -44,7 +44,7 @@ CHILDREN_WARDS = ("Children's Ward", "Paediatric Assessment Unit", "Neonatal Uni
 COMMUNITY_TEAMS = ("District Nursing Team", "Community Ward", "Community Children's Nursing Team",
                    "Rehabilitation Team", "Rapid Response Team", "Palliative Care Team", "Tissue Viability Service",
                    "Continence Service", "Long Term Conditions Team")
-CAPACITY_FACTOR = {"Adult Nursing": 1.08, "Children's Nursing": 0.95, "Nursing Associate": 1.1}
+CAPACITY_FACTOR = {"Adult Nursing": 1.08, "Children's Nursing": 0.85, "Nursing Associate": 1.1}
 COMMUNITY_SHARE = 0.34
 SITE_COLUMNS = ["site_id", "site_name", "provider", "provider_type", "hub", "pcn", "ics", "region",
                 "latitude", "longitude", "postcode", "quality"]

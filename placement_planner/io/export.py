@@ -15,12 +15,15 @@ import numbers
 import os
 import re
 import tempfile
+import threading
+import zipfile
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 import pandas as pd
 import xlsxwriter
+import xlsxwriter.workbook
 from xlsxwriter.utility import _datetime_to_excel_datetime, xl_range
 from xlsxwriter.worksheet import Worksheet
 
@@ -54,9 +57,9 @@ def write_plan_workbook(path: str | os.PathLike, data: PlanningData, plan: Plan,
     report = report or plan_report(data, plan)
 
     def build(tmp: str) -> None:
-        book = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "strings_to_numbers": False, "nan_inf_to_errors": False,
-                                         "in_memory": True})  # no temporary part files: 0.3 s less
+        book = FastWorkbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False,
+                                  "strings_to_numbers": False, "nan_inf_to_errors": False,
+                                  "in_memory": True})  # no temporary part files: 0.3 s less
         try:
             TableWriter(book, progress).write_all(data, report)
         finally:
@@ -288,6 +291,41 @@ class TableWriter:
             name = f"{base}_{i}"
         self.tables.add(name.lower())
         return name
+
+
+# ---- the zip: fast compression -----------------------------------------------------------
+
+_zip_level = threading.local()
+
+
+class _LevelZipFile(zipfile.ZipFile):
+    """xlsxwriter's ZipFile, at the compression level the current thread's FastWorkbook asks for
+    (zlib's default, 6, otherwise)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("compresslevel", getattr(_zip_level, "level", None))
+        super().__init__(*args, **kwargs)
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        # xlsxwriter hands over its own ZipInfo, which would otherwise carry no level
+        return super().writestr(zinfo_or_arcname, data, compress_type,
+                                self.compresslevel if compresslevel is None else compresslevel)
+
+
+class FastWorkbook(xlsxwriter.Workbook):
+    """An xlsxwriter Workbook zipped at zlib level 1: a quarter of level 6's time (0.14 s against
+    0.6 s for the per-student region workbook's 14 MB of XML) for a file about 25 % larger."""
+
+    def _store_workbook(self) -> None:
+        _zip_level.level = 1
+        try:
+            super()._store_workbook()
+        finally:
+            _zip_level.level = None
+
+
+if getattr(xlsxwriter.workbook, "ZipFile", None) is zipfile.ZipFile:
+    xlsxwriter.workbook.ZipFile = _LevelZipFile
 
 
 # ---- cells rendered a column at a time ----------------------------------------------------

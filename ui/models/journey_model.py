@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from placement_planner.ui import colours as C
 from placement_planner.ui.journeys import Schedule, SiteWeeks, journeys_words
 
-SPAN_ROLE = Qt.ItemDataRole.UserRole + 10     # (offset in the placement, its weeks, repeat, placed)
+SPAN_ROLE = Qt.ItemDataRole.UserRole + 10     # (offset in the placement, weeks, repeat, placed, text, bg, fg)
 ROW_ROLE = Qt.ItemDataRole.UserRole + 11      # the schedule row (learner) of a model row
 INFO = [("hei", "University (HEI)"), ("profession", "Profession"), ("required", "Must include"),
         ("repeats", "Site repeats")]
@@ -42,6 +42,7 @@ class ScheduleModel(QAbstractTableModel):
         self.schedule: Schedule = empty_schedule()
         self.rows = np.zeros(0, dtype=np.int64)
         self._settings: list[str] = []
+        self._bars: list[tuple] = []
 
     # ---- contents -----------------------------------------------------------------------
     def set_schedule(self, schedule: Schedule) -> None:
@@ -54,6 +55,21 @@ class ScheduleModel(QAbstractTableModel):
         self._l = {c: schedule.learners[c].to_numpy() for c in schedule.learners.columns}
         self._settings = sorted({str(s).strip().lower() for s in p["setting"]} - set(C.SETTING_HUES)) if len(p) else []
         self._colours: dict[str, object] = {}
+        # What the delegate paints, per placement, as plain Python: one data() call per cell.
+        grey = C.qcolor(C.NOT_PLACED)
+        fg = {}
+        self._bars = []
+        if len(p):
+            starts = (p["start_week"].to_numpy(dtype=np.int64) - schedule.first_week).tolist()
+            for start, weeks, repeat, placed, name, setting in zip(
+                    starts, p["weeks"].tolist(), p["repeat"].tolist(), p["placed"].tolist(),
+                    p["site_name"].astype(str).tolist(), p["setting"].tolist()):
+                bg = self.colour(setting) if placed else grey
+                text_colour = fg.get(bg.rgba())
+                if text_colour is None:
+                    text_colour = fg[bg.rgba()] = C.text_on(bg)
+                self._bars.append((start, weeks, bool(repeat), bool(placed), name if placed else "not placed",
+                                   bg, text_colour))
         self.endResetModel()
 
     def set_rows(self, rows: np.ndarray) -> None:
@@ -102,19 +118,20 @@ class ScheduleModel(QAbstractTableModel):
             return self._info(row, INFO[index.column()][0], role)
         k = int(self.schedule.cell[row, w])
         if k < 0:
+            if role == SPAN_ROLE:
+                return ()                # an empty week: nothing to paint
             if role == Qt.ItemDataRole.ToolTipRole:
                 return f"{self._l['label'][row]}: no placement in the week of {uk(self.schedule.week_dates[w])}"
             return None
-        placed = bool(self._p["placed"][k])
+        start, weeks, repeat, placed, text, bg, fg = self._bars[k]
+        if role == SPAN_ROLE:            # (offset in the placement, weeks, repeat, placed, text, colours)
+            return (w - start, weeks, repeat, placed, text, bg, fg)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return str(self._p["site_name"][k]) if placed else "not placed"
+            return text
         if role == Qt.ItemDataRole.BackgroundRole:
-            return self.colour(self._p["setting"][k]) if placed else C.qcolor(C.NOT_PLACED)
+            return bg
         if role == Qt.ItemDataRole.ForegroundRole:
-            return C.text_on(self.data(index, Qt.ItemDataRole.BackgroundRole))
-        if role == SPAN_ROLE:
-            start = int(self._p["start_week"][k]) - self.schedule.first_week
-            return (w - start, int(self._p["weeks"][k]), bool(self._p["repeat"][k]), placed)
+            return fg
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.placement_words(k)
         return None

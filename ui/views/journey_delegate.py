@@ -15,15 +15,30 @@ from placement_planner.ui.models.journey_model import SPAN_ROLE
 
 
 class PlacementDelegate(QStyledItemDelegate):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._labels: dict[tuple, str] = {}      # (text, width) -> elided text: painted again and again
+
+    def _elided(self, metrics, text: str, width: int) -> str:
+        key = (text, width)
+        label = self._labels.get(key)
+        if label is None:
+            if len(self._labels) > 20000:
+                self._labels.clear()
+            label = self._labels[key] = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+        return label
+
     def paint(self, painter, option, index) -> None:
         span = index.data(SPAN_ROLE)
-        if span is None:
+        if span is None:                     # not a week column
             super().paint(painter, option, index)
             return
-        offset, length, repeat, placed = span
-        background = index.data(Qt.ItemDataRole.BackgroundRole)
-        text_colour = index.data(Qt.ItemDataRole.ForegroundRole)
         r = option.rect
+        if not span:                         # a week without a placement
+            if option.state & QStyle.StateFlag.State_Selected:
+                painter.fillRect(r, option.palette.highlight())
+            return
+        offset, length, repeat, placed, text, background, text_colour = span
         painter.save()
         painter.setClipRect(r)
         painter.fillRect(r, background)
@@ -36,8 +51,7 @@ class PlacementDelegate(QStyledItemDelegate):
             painter.fillRect(QRect(r.left(), r.top(), 2, r.height()), base)
         painter.fillRect(QRect(r.left(), r.bottom() - 1, r.width(), 2), base)
         whole = QRect(r.left() - offset * r.width(), r.top(), length * r.width(), r.height()).adjusted(6, 0, -4, -1)
-        label = option.fontMetrics.elidedText(("↻ " if repeat else "") + str(index.data() or ""),
-                                              Qt.TextElideMode.ElideRight, whole.width())
+        label = self._elided(option.fontMetrics, ("↻ " if repeat else "") + text, whole.width())
         align = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
         if repeat or not placed:             # the name on a plain patch, so the hatching never hides it
             box = option.fontMetrics.boundingRect(whole, align, label).adjusted(-3, 1, 3, -1)

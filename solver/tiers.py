@@ -72,6 +72,11 @@ def variety_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
         at = np.bincount(v.entry_row, weights=x[v.entry_col], minlength=n_r)
         x[r] = np.maximum(0.0, at - x[y][v.site_class])
         hp.variety_cols = r
+        if not np.any(x[r] > 1e-9):
+            # the first plan repeats no site: 0 is the least there is, so the tier is proven
+            # without an LP; r is held at 0 for the tiers after it (the tier is skipped)
+            hp.set_col_bounds(r, np.zeros(n_r), np.zeros(n_r))
+            return np.zeros(hp.n_cols), False, whole(False)
     cost = np.zeros(hp.n_cols)
     cost[hp.variety_cols] = 1.0
     return cost, False, whole(False)

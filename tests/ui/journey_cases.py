@@ -18,7 +18,7 @@ import pandas as pd
 from placement_planner.build import build_planning_data
 from placement_planner.domain import ALLOCATION_COLUMNS, JOURNEY_COLUMNS, Plan, PlanStatus
 
-LONDON = "NHS North Central London Integrated Care Board"
+LONDON = "NHS West and North London Integrated Care Board"
 SITES = [
     {"site_id": "RF", "site_name": "Royal Free", "provider": "Royal Free London", "ics": LONDON,
      "region": "London", "latitude": 51.553, "longitude": -0.165},
@@ -89,3 +89,32 @@ def journey_plan(journeys: bool = True) -> Plan:
     alloc = pd.concat([alloc, solo], ignore_index=True).assign(locked=False)[ALLOCATION_COLUMNS]
     return Plan(allocations=alloc, status=PlanStatus.OPTIMAL,
                 journeys=paths if journeys else pd.DataFrame(columns=JOURNEY_COLUMNS))
+
+
+def write_journeys_workbook(path, *, plan: Plan | None = None) -> str:
+    """The hand-built case as an input workbook (journey and required_settings columns); with
+    ``plan``, also its Allocations and Journeys sheets as a saved project carries them."""
+    data = journey_data()
+
+    def frame(rows, columns):
+        return pd.DataFrame(rows)[columns]
+
+    sheets = {
+        "Sites": frame(SITES, ["site_id", "site_name", "provider", "ics", "region", "latitude", "longitude"]),
+        "Capacity": frame(capacity_rows(), ["site_id", "profession", "setting", "start_date", "end_date",
+                                            "places"]),
+        "Demand": frame(demand_rows(), ["demand_id", "hei", "profession", "learners", "start_date", "weeks",
+                                        "setting", "latitude", "longitude", "journey", "required_settings"]),
+    }
+    if plan is not None:
+        alloc = plan.allocations.copy()
+        alloc["start_date"] = [data.week_date(w) for w in alloc["start_week"]]
+        sheets["Allocations"] = alloc[["demand_id", "site_id", "setting", "start_date", "learners"]]
+        paths = plan.journeys.copy()
+        paths["start_date"] = [data.week_date(w) for w in paths["start_week"]]
+        sheets["Journeys"] = paths[["journey", "demand_id", "learner", "site_id", "setting", "start_date",
+                                    "weeks"]]
+    with pd.ExcelWriter(path) as writer:
+        for name, f in sheets.items():
+            f.to_excel(writer, sheet_name=name, index=False)
+    return str(path)

@@ -4,8 +4,8 @@ Rows merge when everything the contract looks at is equal (profession, setting, 
 weeks, flex, coordinates, travel limit, ics, region, hei, preferred sites, weight). Rows
 with a Locked allocation stay alone, because a lock names its own demand row.
 
-Journey rows never merge with other rows. Journeys identical except their ids (same hei,
-profession, required settings and, row by row in start order, the same key and learners) form
+Journey rows never merge with other rows. Journeys identical except their ids and learners
+(same hei, profession, required settings and, row by row in start order, the same key) form
 one journey *class*, and their rows merge position by position: learners are
 interchangeable, so the merged class is exact for every tier (see solver/README.md,
 "Journeys"). A journey with a locked row, or with a row in the previous plan, is a class of
@@ -136,8 +136,10 @@ def _journey_classes(data: PlanningData, key: pd.DataFrame, alone: np.ndarray):
         rows = sorted(rows, key=lambda r: (int(key["start"].iat[r]), r))
         req = tuple(sorted({str(s).strip().lower() for r in rows for s in required[r]
                             if str(s).strip()}))
-        own = any(alone[r] or ids[r] in kept for r in rows)
-        sig = (jid,) if own else (req, tuple((row_key.iat[r], int(learners[r])) for r in rows))
+        # a journey whose rows disagree on learners (an import error) is a class of its own
+        own = any(alone[r] or ids[r] in kept for r in rows) or \
+            len({int(learners[r]) for r in rows}) > 1
+        sig = (jid,) if own else (req, tuple(row_key.iat[r] for r in rows))
         c = signatures.get(sig)
         if c is None:
             c = signatures[sig] = len(members)

@@ -13,6 +13,7 @@ import pandas as pd
 from placement_planner.analysis.common import Context, build_context, repeat_pairs, text
 from placement_planner.analysis.eligibility import (key_pairs, nearest_beyond, span_flags, week_span,
                                                     window_flags)
+from placement_planner.analysis.journeys import has_journeys, journey_reasons, journey_rows
 from placement_planner.domain import Plan, PlanningData
 from placement_planner.names import name_key
 
@@ -49,10 +50,13 @@ def unplaced_table(data: PlanningData, plan: Plan, ctx: Context | None = None) -
         "setting": text(demand["setting"]).to_numpy()[rows],
         "learners_placed": ctx.placed[rows],
     })
-    codes, details = _classify(ctx, rows)
-    out["reason_code"] = codes
-    words = _Phrases(ctx, rows)
-    out["reason"] = [_sentence(ctx, words, k, c, det) for k, (c, det) in enumerate(zip(codes, details))]
+    # A journey's rows are explained together: every row of the journeys of ``rows`` is run
+    # through the rules, and each of its unplaced rows gets the whole journey's reason.
+    explained = journey_rows(data, rows) if has_journeys(data) else rows
+    codes, details = _classify(ctx, explained)
+    words = _Phrases(ctx, explained)
+    sentences = [_sentence(ctx, words, k, c, det) for k, (c, det) in enumerate(zip(codes, details))]
+    out["reason_code"], out["reason"] = journey_reasons(ctx, explained, codes, sentences, words.weeks, rows)
     return out[UNPLACED_COLUMNS].reset_index(drop=True)
 
 

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from placement_planner.analysis.common import Context, build_context, keys, text
-from placement_planner.domain import Plan, PlanningData
+from placement_planner.analysis.journeys import has_journeys
+from placement_planner.domain import Plan, PlanningData, Tier
 
 SUMMARY_KEYS = ["learners_requested", "learners_placed", "weighted_placed", "bound", "gap",
                 "min_group_fill", "kept_from_previous", "preferred_placed", "learner_km",
@@ -25,7 +26,7 @@ def summary(data: PlanningData, plan: Plan, ctx: Context | None = None) -> dict:
     ctx = ctx or build_context(data, plan)
     alloc = ctx.alloc
     learners = alloc["learners"].to_numpy(dtype=np.int64)[alloc["d"].to_numpy() >= 0]
-    figures = tier_values(data, plan.allocations)
+    figures = tier_values(data, plan.allocations, journeys=plan.journeys)
     weighted = figures["placed"]
     min_fill = float(plan.tier_values.get("fair_share", figures["fair_share"]))
 
@@ -38,7 +39,7 @@ def summary(data: PlanningData, plan: Plan, ctx: Context | None = None) -> dict:
         gap = math.nan
 
     status = getattr(plan.status, "value", str(plan.status))
-    return {
+    out = {
         "learners_requested": int(data.learners_requested),
         "learners_placed": int(learners.sum()),
         "weighted_placed": weighted,
@@ -51,3 +52,7 @@ def summary(data: PlanningData, plan: Plan, ctx: Context | None = None) -> dict:
         "status": status,
         "solve_seconds": float(plan.solve_seconds),
     }
+    if has_journeys(data):   # repeated sites in learners' journeys (the "variety" tier)
+        repeats = plan.tier_values.get(Tier.VARIETY.value, figures.get(Tier.VARIETY.value, 0.0))
+        out["variety_repeats"] = int(round(float(repeats)))
+    return out

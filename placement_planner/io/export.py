@@ -37,8 +37,9 @@ __all__ = ["ExportError", "SUMMARY_NOTES", "TableWriter", "atomic_write", "summa
 
 # Input sheets written back after the output sheets, in this order; the previous plan's
 # Allocations sheet is replaced by the new one, and Settings is rewritten from data.settings.
+# An input sheet named like an output sheet (a re-opened export) is replaced by the new one.
 _INPUT_ORDER = ("Sites", "Capacity", "Demand", "Locked")
-_REPLACED = {"allocations", "settings", "summary", "unplaced", "gaps", "utilisation"}
+_REPLACED = {"allocations", "settings", "summary", "unplaced", "gaps", "utilisation", "journeys"}
 
 class ExportError(Exception):
     """The output could not be written; ``message`` says what to do, in plain English."""
@@ -183,11 +184,16 @@ class TableWriter:
                    ("Allocations", report.allocations, {"formats": {"distance_km": self.decimal}}),
                    ("Unplaced", report.unplaced, {"widths": {"reason": 90}}),
                    ("Gaps", report.gaps, {}),
-                   ("Utilisation", report.utilisation, {"formats": {"utilisation": self.percent}}),
-                   *extra]
-        sources = dict(data.source_sheets)
+                   ("Utilisation", report.utilisation, {"formats": {"utilisation": self.percent}})]
+        journeys = getattr(report, "journeys", None)
+        if journeys is not None:   # only when the demand has journeys (a header row when none placed)
+            outputs.append(("Journeys", journeys, {}))
+        outputs += list(extra)
+        written = {name.lower() for name, _, _ in outputs} | {ABOUT_SHEET.lower()}
+        sources = {n: f for n, f in data.source_sheets.items()
+                   if n.lower() not in _REPLACED and n[:31].lower() not in written}
         names = [n for n in _INPUT_ORDER if n in sources]
-        names += [n for n in sources if n not in names and n.lower() not in _REPLACED]
+        names += [n for n in sources if n not in names]
         inputs = [(name, sources[name], {"source": True}) for name in names]
         inputs.append(("Settings", pd.DataFrame(settings_rows(data.settings), columns=["key", "value"],
                                                 dtype=object), {}))

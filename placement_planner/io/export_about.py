@@ -39,6 +39,8 @@ SUMMARY_NOTES = {
     "status": "how the solver finished",
     "solve_seconds": "time spent solving",
     "learners_moved": "learners of the previous plan not kept at the same group, site, setting and start week",
+    "variety_repeats": "times a site comes round again in the same learner's journey (the variety tier; "
+                       "0 = every placement of each journey at a different site)",
 }
 
 _SHARES = {"gap", "min_group_fill"}
@@ -156,7 +158,8 @@ COLUMN_NOTES = {
                  "reason": "why they could not be placed, in words",
                  "setting": "setting the group asked for (blank = any)",
                  "learners_placed": "learners of the group that were placed",
-                 "reason_code": "short code of the reason, for filtering",
+                 "reason_code": "short code of the reason, for filtering (for a journey's row, the "
+                                "code of what kept the journey out; required_setting, journey: see the reason)",
                  "fix": "advise only: the single change that would place the most of the group, in words",
                  "fix_learners": "advise only: how many of its learners that change places (re-planned)",
                  "fix": "the single change that would place the most of this group's learners",
@@ -178,7 +181,14 @@ COLUMN_NOTES = {
                "cost": "places x weeks x the profession's weekly tariff",
                "cost_per_extra_learner": "cost divided by extra_learners_placed"},
     "Journeys": {"journey": "the journey the placements belong to",
-                 "learner": "which learner of the journey (1, 2, ...)"},
+                 "demand_id": "the journey's Demand row this placement fills",
+                 "learner": "which learner of the journey (1, 2, ...): follow one number down the sheet "
+                            "for that learner's path",
+                 "setting": "setting of the places this learner has",
+                 "start_date": "the Monday this placement starts, dd/mm/yyyy",
+                 "weeks": "consecutive weeks on this placement",
+                 "hei": "education provider of the journey's learners",
+                 "profession": "profession of the journey's learners"},
     "Compare": {"scenario": "the scenario's name (baseline first)"},
     "Compare by area": {"scenario": "the scenario's name", "change_vs_baseline": "unmet learners minus the "
                         "baseline's (negative = fewer unmet)"},

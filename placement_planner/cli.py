@@ -14,6 +14,7 @@ COMMANDS = {
     "packs": "placement_planner.commands.packs",
     "compare": "placement_planner.commands.compare",
     "advise": "placement_planner.commands.advise",
+    "convert": "placement_planner.commands.convert",
 }
 
 
@@ -58,10 +59,11 @@ def _usage() -> str:
         "       placement-planner solve FILE... -o OUT.xlsx [--summary-json PATH] [--time-limit S]\n"
         "       placement-planner solve FILE... --scenario NAME -o OUT.xlsx [--summary-json PATH]\n"
         "       placement-planner compare FILE... -o OUT.xlsx [--summary-json PATH] [--time-limit S]\n"
-        "       placement-planner generate --scale demo|region|national [--seed N] -o PATH\n"
+        "       placement-planner generate --scale demo|region|national|trust [--seed N] -o PATH\n"
         "       placement-planner update-reference FILE     load a newer ICB list / ICB mergers (--show, --reset)\n"
         "       placement-planner packs PLAN.xlsx -o DIR        one workbook per university and provider\n"
         "       placement-planner advise FILE... --places N -o OUT.xlsx [--summary-json PATH] [--top K]\n"
+        "       placement-planner convert --from nhs-ai-lab FILE... -o OUT.xlsx --trust NAME|ODS\n"
     )
 
 

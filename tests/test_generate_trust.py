@@ -89,3 +89,23 @@ def test_trust_takes_no_shape(tmp_path, capsys):
     assert main(["generate", "--scale", "trust", "--shape", "per-learner", "-o", str(out)]) == 2
     assert "takes no --shape" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_journeys_demo_sample_is_the_small_trust_and_plans_clean(tmp_path):
+    from pathlib import Path
+
+    from placement_planner.generate.samples import write_journeys_demo
+    from placement_planner.solver import solve
+    from placement_planner.solver.options import SolveOptions
+    from tests.journey_checker import check_journeys
+
+    shipped = Path(__file__).resolve().parents[1] / "sample_data" / "journeys_demo.xlsx"
+    rebuilt = write_journeys_demo(tmp_path)
+    ours, theirs = load_workbooks([rebuilt]), load_workbooks([shipped])
+    assert not theirs.problems.errors
+    assert ours.data.demand.drop(columns="row").equals(theirs.data.demand.drop(columns="row"))
+    data = theirs.data
+    assert 100 <= data.demand.drop_duplicates("journey")["learners"].sum() <= 140
+    plan = solve(data, SolveOptions(time_limit_s=30))
+    assert plan.learners_placed >= 0.9 * data.learners_requested
+    assert check_journeys(data, plan) == []

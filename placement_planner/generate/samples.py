@@ -30,6 +30,8 @@ are invented. Rebuild every file here with `python -m placement_planner.generate
 | `demo_supply.xlsx` | Sites, Capacity, Settings | the `demo` scale (seed {seed}): Coventry and Warwickshire's trusts, a few GP practices and independent providers; a title row above each header, as coordinators send them |
 | `demo_demand.xlsx` | Demand, Locked | Coventry University's placement requests for {year} and a few agreed allocations |
 | `messy_example.xlsx` | Placement sites, capacity, Demand, Locked, Settings | a small Norfolk and Suffolk workbook with the mistakes real files have: every one is listed below |
+| `journeys_demo.xlsx` | Sites, Capacity, Demand, Settings | learner journeys (docs/journeys.md): a demo-sized `trust` scale, 120 nursing learners of Northumbria Healthcare's wards on 4-placement journeys that must cover acute and community; cohorts share dates, some journeys are one learner, some a group |
+| `nhs_ai_lab_example.xlsx`, `nhs_ai_lab_params.yml` | students, wards, placements | the NHS AI Lab nursing-placement scheduler's input layout (synthetic, not its data): `placement-planner convert --from nhs-ai-lab sample_data/nhs_ai_lab_example.xlsx sample_data/nhs_ai_lab_params.yml --trust RTF -o converted.xlsx` |
 
 Open the two demo files together (`placement-planner validate sample_data/demo_supply.xlsx
 sample_data/demo_demand.xlsx`): they load with no errors, and every site is where its postcode
@@ -57,6 +59,12 @@ def write_demo(folder: Path, seed: int = DEMO_SEED) -> tuple[Path, Path]:
             write_workbook(demand, folder / "demo_demand.xlsx"))
 
 
+def write_journeys_demo(folder: Path, seed: int = DEMO_SEED) -> Path:
+    from placement_planner.generate.trust import trust_tables
+
+    return write_workbook(trust_tables(seed, learners=120, ward_share=0.15), folder / "journeys_demo.xlsx")
+
+
 def _cell(value) -> str:
     if isinstance(value, (dt.date, pd.Timestamp)):
         return value.strftime("%d/%m/%Y") + " (a date)"
@@ -65,17 +73,20 @@ def _cell(value) -> str:
 
 
 def rebuild(folder: Path | str = SAMPLE_DATA) -> list[Path]:
-    """Write demo_supply.xlsx, demo_demand.xlsx, messy_example.xlsx and README.md into ``folder``."""
+    """Write demo_supply.xlsx, demo_demand.xlsx, messy_example.xlsx, the journeys samples and README.md."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     supply, demand = write_demo(folder)
     messy, defects = write_messy_example(folder / "messy_example.xlsx")
+    journeys = write_journeys_demo(folder)
+    from placement_planner.generate.nhs_ai_lab_sample import write_nhs_ai_lab_example
+    ai_lab = write_nhs_ai_lab_example(folder)
     lines = [README_HEAD.format(seed=DEMO_SEED, year="2026/27")]
     for d in defects:
         sheet = d.sheet if d.tab == d.sheet else f"{d.sheet} ({d.tab})"
         lines.append(f"| {sheet} | {d.row} | {d.column} | {_cell(d.value)} | {d.defect} | {d.expected} |\n")
     (folder / "README.md").write_text("".join(lines), encoding="utf-8")
-    return [supply, demand, messy, folder / "README.md"]
+    return [supply, demand, messy, journeys, *ai_lab, folder / "README.md"]
 
 
 if __name__ == "__main__":

@@ -53,20 +53,22 @@ DEMAND_COLUMNS = ["demand_id", "hei", "profession", "learners", "start_date", "w
                   "required_settings"]     # of the busiest week's learners, offered in community settings
 
 
-def trust_tables(seed: int = 1) -> dict[str, pd.DataFrame]:
-    """Sites, Capacity, Demand (with journey and required_settings) and Settings for the trust scale."""
+def trust_tables(seed: int = 1, learners: int = TRUST_LEARNERS, ward_share: float = 1.0) -> dict[str, pd.DataFrame]:
+    """Sites, Capacity, Demand (with journey and required_settings) and Settings for the trust scale.
+
+    ``learners`` and ``ward_share`` (of the 150 wards) shrink it for the demo-sized sample."""
     rng = np.random.default_rng([seed, 2000])
     year = academic_year()
     trust = ref.trusts().set_index("ods_code").loc[TRUST_CODE]
-    sites = _wards(trust, rng)
-    demand = _journeys(rng, year, sites)
+    sites = _wards(trust, rng, ward_share)
+    demand = _journeys(rng, year, sites, learners)
     capacity = _capacity(sites, demand, year, rng)
     settings = pd.DataFrame({"key": ["default_max_travel_km", "time_limit_s"], "value": [50, 60]})
     return {"Sites": sites[SITE_COLUMNS], "Capacity": capacity, "Demand": demand[DEMAND_COLUMNS],
             "Settings": settings}
 
 
-def _wards(trust: pd.Series, rng: np.random.Generator) -> pd.DataFrame:
+def _wards(trust: pd.Series, rng: np.random.Generator, share: float = 1.0) -> pd.DataFrame:
     icbs = ref.current_icbs().set_index("icb_code")
     icb = trust["icb_code"]
     hq = ref.locate(trust["postcode"])
@@ -91,7 +93,8 @@ def _wards(trust: pd.Series, rng: np.random.Generator) -> pd.DataFrame:
         while place in used_places:
             place = f"{place} {n}"
         used_places.add(place)
-        names = _ward_names(kind, wards, n == 0 or suffix == "Hospital")
+        names = _ward_names(kind, wards if share >= 1 else max(4, round(wards * share)),
+                            n == 0 or suffix == "Hospital")
         for name in names:
             counters[kind] += 1
             prefix = "W" if kind == "acute" else "C"
@@ -144,7 +147,8 @@ def _split(n: int, rng: np.random.Generator) -> list[int]:
     return sizes
 
 
-def _journeys(rng: np.random.Generator, year: AcademicYear, sites: pd.DataFrame) -> pd.DataFrame:
+def _journeys(rng: np.random.Generator, year: AcademicYear, sites: pd.DataFrame,
+              learners: int = TRUST_LEARNERS) -> pd.DataFrame:
     courses = ref.hei_courses()
     heis = {ukprn: code for ukprn, code in HEIS}
     courses = courses[courses["ukprn"].astype(str).isin(heis) & courses["profession"].isin(PROFESSIONS)]
@@ -153,11 +157,11 @@ def _journeys(rng: np.random.Generator, year: AcademicYear, sites: pd.DataFrame)
     totals = np.zeros(len(courses), dtype=np.int64)
     for profession, (_, share) in PROFESSIONS.items():
         idx = np.flatnonzero((courses["profession"] == profession).to_numpy())
-        want = int(round(TRUST_LEARNERS * share))
+        want = int(round(learners * share))
         split = np.floor(per_course[idx] / per_course[idx].sum() * want).astype(np.int64)
         split[0] += want - split.sum()
         totals[idx] = split
-    totals[np.argmax(totals)] += TRUST_LEARNERS - totals.sum()
+    totals[np.argmax(totals)] += learners - totals.sum()
     site_lat, site_lon = sites["latitude"].to_numpy(), sites["longitude"].to_numpy()
     week0 = pd.Timestamp(year.week0)
     rows = []

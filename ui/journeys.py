@@ -201,6 +201,15 @@ class SiteWeeks:
         lo, hi = np.searchsorted(self._key, [k, k + 1])
         return self._rows[lo:hi]
 
+    def journey_lines(self, site: int) -> list[tuple[str, np.ndarray]]:
+        """[(journey, its learners at the site each week)] for every journey that uses the site."""
+        n = max(1, self.schedule.n_weeks)
+        lo, hi = np.searchsorted(self._key, [site * n, (site + 1) * n])
+        rows, weeks = self._rows[lo:hi], self._key[lo:hi] - site * n
+        journeys = self.schedule.learners["journey"].to_numpy()[rows]
+        return [(j, np.bincount(weeks[journeys == j], minlength=self.schedule.n_weeks))
+                for j in sorted(set(journeys), key=natural_key)]
+
     def journeys_at(self, site: int, week: int) -> list[tuple[str, list[int]]]:
         """[(journey, [learner numbers])] at that site and week, journeys in natural order."""
         rows = self.learner_rows(site, week)
@@ -227,40 +236,14 @@ def journeys_words(journeys: list[tuple[str, list[int]]], limit: int = 12) -> st
 
 
 # ---- Unplaced rows of a journey ----------------------------------------------------------
-_FREE = {"not_used"}
-
-
 def journey_unplaced(data: PlanningData, unplaced: pd.DataFrame) -> pd.DataFrame:
-    """The Unplaced table with each row's journey, and a journey row's reason saying that the
-    whole journey is unplaced (a learner is placed on every row of a journey or on none)."""
-    if not has_journeys(data) or not len(unplaced) or "demand_id" not in unplaced:
+    """The Unplaced table with each row's journey beside its demand id (the analysis words the
+    reason: a learner gets every placement of the journey or none)."""
+    if not has_journeys(data) or "demand_id" not in unplaced:
         return unplaced
     journey_of = data.demand.drop_duplicates("demand_id").set_index("demand_id")["journey"]
     out = unplaced.copy()
-    out["journey"] = journey_of.reindex(out["demand_id"]).fillna("").to_numpy()
-    if "reason" not in out:
-        return out
-    starts = pd.to_datetime(out["start_date"]) if "start_date" in out else None
-    codes = out["reason_code"] if "reason_code" in out else pd.Series([""] * len(out), index=out.index)
-    reasons = out["reason"].astype(str).tolist()
-    for journey, rows in out[out["journey"] != ""].groupby("journey").groups.items():
-        if any("journey" in reasons[out.index.get_loc(i)].lower() for i in rows):
-            continue     # the analysis already words it
-        n_rows = int((data.demand["journey"] == journey).sum())
-        blocking = [i for i in rows if str(codes.at[i]) not in _FREE]
-        for i in rows:
-            k = out.index.get_loc(i)
-            n = int(out.at[i, "learners_unplaced"]) if "learners_unplaced" in out else 0
-            head = (f"Journey {journey} is unplaced for {n} learner{'s' if n != 1 else ''} as a whole "
-                    f"(all {n_rows} placements or none)")
-            if i in blocking or not blocking:
-                reasons[k] = f"{head}: {reasons[k]}"
-            else:
-                b = blocking[0]
-                when = f" from {starts.at[b].strftime('%d/%m/%Y')}" if starts is not None else ""
-                reasons[k] = (f"{head}: places here were free, but its row {out.at[b, 'demand_id']}{when} "
-                              f"could not be placed: {reasons[out.index.get_loc(b)]}")
-    out["reason"] = reasons
+    out.insert(1, "journey", journey_of.reindex(out["demand_id"]).fillna("").to_numpy())
     return out
 
 

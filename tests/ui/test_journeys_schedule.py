@@ -139,18 +139,27 @@ def test_a_site_week_cell_shows_those_learners(qtbot, shown):
     view = shown.journeys
     panel = view.sites
     assert panel.show_site("WH")
-    assert panel.model.rowCount() == 1
+    # The site's line, then one line per journey there.
+    heads = [panel.model.headerData(r, Qt.Orientation.Vertical) for r in range(panel.model.rowCount())]
+    assert heads[0] == "Whittington" and [h.strip() for h in heads[1:]] == ["↳ journey J1", "↳ journey J2"]
     week = week_column(view.model, dt.date(2025, 10, 13)) - len(INFO)
     index = panel.model.index(0, week)
-    assert panel.model.data(index) == "2"
+    assert [panel.model.data(panel.model.index(r, week)) for r in range(3)] == ["2", "1", "1"]
     assert "J1 (learner 2); J2 (learner 1)" in panel.model.data(index, TIP)
+    assert panel.model.data(panel.model.index(1, 0)) == "1"            # J1 learner 2, acute from 08/09
+    assert panel.model.data(panel.model.index(2, 0)) == ""             # J2 is not there yet
     panel.view.setCurrentIndex(index)
     qtbot.keyClick(panel.view, Qt.Key.Key_Return)          # keyboard: Enter on the cell
     labels = [view.model.headerData(r, Qt.Orientation.Vertical) for r in range(view.model.rowCount())]
     assert labels == ["J1 · 2", "J2 · 1"]
-    assert view.tabs.currentIndex() == 0 and "Whittington" in view.picked.text()
+    assert view.tabs.currentIndex() == 0 and "at Whittington in the week of 13/10/2025" in view.picked.text()
+    panel.choose(panel.model.index(2, week))               # a journey's line: just its learners
+    assert [view.model.headerData(r, Qt.Orientation.Vertical) for r in range(view.model.rowCount())] == ["J2 · 1"]
+    assert "of journey J2 at Whittington" in view.picked.text()
     view.clear_filters()
     assert view.model.rowCount() == 5
+    panel.site.setCurrentIndex(0)                          # (all sites): one line per site
+    assert panel.model.rowCount() == 3
 
 
 def test_enter_on_a_placement_shows_its_site_by_week(qtbot, shown):
@@ -211,8 +220,7 @@ def test_a_journey_left_unplaced_reads_as_the_whole_journey(qtbot, shown):
     unplaced = shown.project.results.unplaced.set_index("demand_id")
     for row in ("J10-a", "J10-b"):
         reason = unplaced.at[row, "reason"]
-        assert reason.startswith("Journey J10 is unplaced for 2 learners as a whole (all 2 placements or none)")
-        assert "Physiotherapy" in reason
+        assert "journey J10" in reason and "2 placements or none" in reason and "Physiotherapy" in reason
         assert unplaced.at[row, "journey"] == "J10"
     table = shown.results.unplaced.model
     assert "journey" in table.columns

@@ -209,42 +209,65 @@ class ScheduleModel(QAbstractTableModel):
 
 
 class SiteWeeksModel(QAbstractTableModel):
-    """Sites down, weeks across: how many journey learners are at the site that week."""
+    """Sites down, weeks across: how many journey learners are at the site that week. With one
+    site chosen, a line per journey under it says which journeys those learners are on."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         from placement_planner.ui.journeys import empty_schedule
 
         self.site_weeks = SiteWeeks(empty_schedule())
-        self.rows = np.zeros(0, dtype=np.int64)
+        self.lines: list[tuple[int, str | None]] = []     # (site, journey or None for the whole site)
+        self.counts = np.zeros((0, 0), dtype=np.int64)
         self._colours: list = []
 
     def set_site_weeks(self, site_weeks: SiteWeeks) -> None:
-        self.beginResetModel()
         self.site_weeks = site_weeks
-        self.rows = np.arange(len(site_weeks), dtype=np.int64)
         top = int(site_weeks.counts.max()) if site_weeks.counts.size else 1
         self._colours = C.colours_for(range(top + 1), "use", 0, max(top, 1) * 1.25)
+        self.show_sites(np.arange(len(site_weeks)))
+
+    def show_sites(self, sites) -> None:
+        """One line per site."""
+        self.beginResetModel()
+        self.lines = [(int(s), None) for s in sites]
+        self.counts = self.site_weeks.counts[np.asarray(sites, dtype=np.int64)]
         self.endResetModel()
 
-    def set_rows(self, rows) -> None:
+    def show_site(self, site: int) -> None:
+        """The site's line, then one line per journey there."""
         self.beginResetModel()
-        self.rows = np.asarray(rows, dtype=np.int64)
+        found = self.site_weeks.journey_lines(site)
+        self.lines = [(site, None)] + [(site, j) for j, _ in found]
+        self.counts = np.vstack([self.site_weeks.counts[site]] + [c for _, c in found])
         self.endResetModel()
 
     def site(self, model_row: int) -> int:
-        return int(self.rows[model_row])
+        return self.lines[model_row][0]
+
+    def learner_rows(self, model_row: int, week: int) -> np.ndarray:
+        site, journey = self.lines[model_row]
+        rows = self.site_weeks.learner_rows(site, week)
+        if journey is not None:
+            rows = rows[self.site_weeks.schedule.learners["journey"].to_numpy()[rows] == journey]
+        return rows
 
     def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() else len(self.lines)
 
     def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else self.site_weeks.schedule.n_weeks
 
-    def cell_words(self, site: int, week: int) -> str:
+    def cell_words(self, model_row: int, week: int) -> str:
         sw = self.site_weeks
-        n = int(sw.counts[site, week])
+        site, journey = self.lines[model_row]
+        n = int(self.counts[model_row, week])
         day = uk(sw.schedule.week_dates[week])
+        if journey is not None:
+            learners = sorted(int(x) for x in sw.schedule.learners["learner"].to_numpy()[
+                self.learner_rows(model_row, week)])
+            return (f"Journey {journey} at {sw.site_names[site]}, week of {day}: "
+                    + (f"learner{'s' if n != 1 else ''} {', '.join(map(str, learners))}" if n else "none"))
         if not n:
             return f"{sw.site_names[site]}, week of {day}: no journey learners."
         found = sw.journeys_at(site, week)
@@ -254,18 +277,18 @@ class SiteWeeksModel(QAbstractTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        site, week = int(self.rows[index.row()]), index.column()
-        n = int(self.site_weeks.counts[site, week])
+        n = int(self.counts[index.row(), index.column()])
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{n:,}" if n else ""
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self.cell_words(site, week)
+            return self.cell_words(index.row(), index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.cell_words(site, week) + ("\nClick to show these learners' schedules." if n else "")
+            return self.cell_words(index.row(), index.column()) + ("\nClick to show these learners' schedules."
+                                                                  if n else "")
         if role == Qt.ItemDataRole.BackgroundRole and n:
-            return self._colours[n]
+            return self._colours[min(n, len(self._colours) - 1)]
         if role == Qt.ItemDataRole.ForegroundRole and n:
-            return C.text_on(self._colours[n])
+            return C.text_on(self._colours[min(n, len(self._colours) - 1)])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return CENTER
         if role == Qt.ItemDataRole.UserRole:
@@ -275,14 +298,15 @@ class SiteWeeksModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         sw = self.site_weeks
         if orientation == Qt.Orientation.Vertical:
-            if not 0 <= section < len(self.rows):
+            if not 0 <= section < len(self.lines):
                 return None
-            site = int(self.rows[section])
+            site, journey = self.lines[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return sw.site_names[site]
+                return sw.site_names[site] if journey is None else f"   ↳ journey {journey}"
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{sw.site_names[site]} ({sw.site_ids[site]})" + (
+                where = f"{sw.site_names[site]} ({sw.site_ids[site]})" + (
                     f", {sw.providers[site]}" if sw.providers[site] else "")
+                return where if journey is None else f"Learners of journey {journey} at {where}"
             return None
         if section >= sw.schedule.n_weeks:
             return None

@@ -1,4 +1,5 @@
-"""Paints a placement as one bar across its weeks: each week cell draws its slice of the bar.
+"""Paints a placement as one bar across its weeks (each week cell draws its slice of the bar), and
+week headers that turn their dates on end when the weeks are narrowed to see a whole year.
 
 The site name is laid out over the whole placement and clipped to the cell, so it reads as
 one label spanning the weeks without QTableView spans (which would have to be rebuilt for
@@ -7,9 +8,9 @@ thousands of rows on every filter). A repeated site is hatched and marked ↻.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QPen
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate
+from PySide6.QtWidgets import QHeaderView, QStyle, QStyledItemDelegate, QStyleOptionHeader
 
 from placement_planner.ui.models.journey_model import SPAN_ROLE
 
@@ -62,4 +63,43 @@ class PlacementDelegate(QStyledItemDelegate):
             pen = QPen(option.palette.color(option.palette.ColorRole.Highlight), 3)
             painter.setPen(pen)
             painter.drawRect(r.adjusted(1, 1, -2, -2))
+        painter.restore()
+
+
+class WeekHeader(QHeaderView):
+    """Column headers whose week dates (dd/mm/yyyy) stand on end when a week is narrower than
+    its date, so a whole placement year fits on a screen and every date still reads in full."""
+
+    def __init__(self, first_week: int, parent=None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.first_week = first_week          # columns before this are not weeks
+        self.setSectionsClickable(True)
+        self.setHighlightSections(True)
+
+    def date_width(self) -> int:
+        return self.fontMetrics().horizontalAdvance("00/00/0000") + 12
+
+    def on_end(self) -> bool:
+        return self.defaultSectionSize() < self.date_width()
+
+    def sizeHint(self) -> QSize:
+        size = super().sizeHint()
+        if self.on_end():
+            size.setHeight(self.date_width() + 4)
+        return size
+
+    def paintSection(self, painter, rect, logical: int) -> None:
+        if logical < self.first_week or not self.on_end():
+            super().paintSection(painter, rect, logical)
+            return
+        option = QStyleOptionHeader()
+        self.initStyleOption(option)
+        option.rect, option.section, option.text = rect, logical, ""
+        self.style().drawControl(QStyle.ControlElement.CE_Header, option, painter, self)
+        text = str(self.model().headerData(logical, Qt.Orientation.Horizontal) or "")
+        metrics = self.fontMetrics()
+        painter.save()
+        painter.translate(rect.left() + (rect.width() + metrics.ascent() - metrics.descent()) / 2, rect.bottom() - 6)
+        painter.rotate(-90)
+        painter.drawText(0, 0, text)
         painter.restore()

@@ -11,13 +11,13 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QStackedWidget, QTableView, QTabWidget, QVBoxLayout,
-                               QWidget)
+                               QLineEdit, QPushButton, QSlider, QStackedWidget, QTableView, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from placement_planner.ui import colours as C
 from placement_planner.ui.journeys import SiteWeeks, has_journeys, natural_key
 from placement_planner.ui.models.journey_model import INFO, ROW_ROLE, ScheduleModel
-from placement_planner.ui.views.journey_delegate import PlacementDelegate
+from placement_planner.ui.views.journey_delegate import PlacementDelegate, WeekHeader
 from placement_planner.ui.views.site_weeks_view import SiteWeeksPanel
 
 ALL = "(all)"
@@ -95,13 +95,24 @@ class JourneysView(QWidget):
         self.picked.setVisible(False)
         self.stale = QLabel("Out of date: the data has changed since this plan. Plan again (F5).")
         self.stale.setVisible(False)
+        self.week_width = QSlider(Qt.Orientation.Horizontal)
+        self.week_width.setRange(self.fontMetrics().height() + 6, 160)
+        self.week_width.setValue(self.fontMetrics().horizontalAdvance("00/00/0000") + 14)
+        self.week_width.setMaximumWidth(160)
+        self.week_width.setAccessibleName("Width of a week")
+        self.week_width.setToolTip("Narrow the weeks to see a whole year; widen them to read site names")
+        self.week_width.valueChanged.connect(self.set_week_width)
+        zoom = QLabel("&Week width:")
+        zoom.setBuddy(self.week_width)
         status = QHBoxLayout()
         status.addWidget(self.count)
-        status.addWidget(self.picked, 1)
+        status.addWidget(self.picked)
+        status.addStretch(1)
         status.addWidget(self.stale)
 
         self.view = QTableView()
         self.view.setAccessibleName("Learner schedule: one row per learner, weeks across")
+        self.view.setHorizontalHeader(WeekHeader(len(INFO), self.view))
         self.view.setModel(self.model)
         self.view.setItemDelegate(PlacementDelegate(self.view))
         self.view.setShowGrid(False)
@@ -110,7 +121,7 @@ class JourneysView(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.view.horizontalHeader().setDefaultSectionSize(self.fontMetrics().horizontalAdvance("00/00/0000") + 14)
+        self.view.horizontalHeader().setDefaultSectionSize(self.week_width.value())
         self.view.activated.connect(self._placement_chosen)      # Enter or double-click: its site's weeks
         self.legend = QLabel()
         self.legend.setWordWrap(True)
@@ -118,7 +129,11 @@ class JourneysView(QWidget):
         box = QVBoxLayout(schedule)
         box.setContentsMargins(4, 4, 4, 4)
         box.addWidget(self.view, 1)
-        box.addWidget(self.legend)
+        below = QHBoxLayout()
+        below.addWidget(self.legend, 1)
+        below.addWidget(zoom)
+        below.addWidget(self.week_width)
+        box.addLayout(below)
         self.sites = SiteWeeksPanel()
         self.sites.cell_chosen.connect(self.show_learners)
         self.tabs = QTabWidget()
@@ -180,7 +195,20 @@ class JourneysView(QWidget):
         learners = self.model.schedule.learners
         for c, (key, label) in enumerate(INFO):
             sample = [str(self.model.data(self.model.index(r, c)) or "") for r in range(min(40, len(learners)))]
-            header.resizeSection(c, min(260, max(metrics.horizontalAdvance(s) for s in sample + [label]) + 20))
+            widest = max(metrics.horizontalAdvance(s) for s in sample + [label]) + 20
+            header.resizeSection(c, min(170 if key == "hei" else 220, widest))   # the weeks get the room
+        self.set_week_width(self.week_width.value())
+
+    def set_week_width(self, width: int) -> None:
+        """Every week column this wide (info columns keep theirs); dates stand on end when narrow."""
+        header = self.view.horizontalHeader()
+        header.setDefaultSectionSize(width)
+        for c in range(len(INFO), self.model.columnCount()):
+            header.resizeSection(c, width)
+        header.setFixedHeight(header.sizeHint().height())
+        header.viewport().update()
+        if self.week_width.value() != width:
+            self.week_width.setValue(width)
 
     def _legend_html(self) -> str:
         p = self.model.schedule.placements
@@ -236,7 +264,7 @@ class JourneysView(QWidget):
         """Only these schedule rows (a Sites by week cell); the other filters are cleared."""
         self.clear_filters()
         self._learners = np.asarray(rows, dtype=np.int64)
-        self.picked.setText(f"Showing the {len(rows):,} learner{'s' if len(rows) != 1 else ''} {words} "
+        self.picked.setText(f"Showing the {len(rows):,} learner{'s' if len(rows) != 1 else ''}{words} "
                             "(Clear filters shows everyone).")
         self.picked.setVisible(True)
         self.apply_filters()

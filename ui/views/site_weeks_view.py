@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
 
 from placement_planner.ui.journeys import SiteWeeks
 from placement_planner.ui.models.journey_model import SiteWeeksModel
+from placement_planner.ui.views.journey_delegate import WeekHeader
 
 ALL_SITES = "(all sites)"
 
@@ -30,11 +31,16 @@ class SiteWeeksPanel(QWidget):
         self.site.currentIndexChanged.connect(self._site_changed)
         self.view = QTableView()
         self.view.setAccessibleName("Journey learners per site and week")
+        header = WeekHeader(0, self.view)        # a year of weeks on one screen, dates on end
+        self.view.setHorizontalHeader(header)
         self.view.setModel(self.model)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.view.horizontalHeader()
-        header.setDefaultSectionSize(self.fontMetrics().horizontalAdvance("00/00/0000") + 14)
+        header.setDefaultSectionSize(self.fontMetrics().horizontalAdvance("00") + 14)
+        names = self.view.verticalHeader()
+        names.setMaximumWidth(self.fontMetrics().horizontalAdvance("M" * 24))   # long ward names are cut…
+        names.setTextElideMode(Qt.TextElideMode.ElideRight)                    # …their tooltip has it all
+        header.setFixedHeight(header.sizeHint().height())
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.view.clicked.connect(self.choose)
         self.view.activated.connect(self.choose)        # Enter on a cell
@@ -68,7 +74,6 @@ class SiteWeeksPanel(QWidget):
         self.site.setCurrentIndex(max(found, 0))
         self.site.blockSignals(False)
         self._site_changed()
-        self.view.verticalHeader().setMinimumWidth(self.fontMetrics().horizontalAdvance("M" * 14))
 
     def show_site(self, site_id: str) -> bool:
         """Show one site's weeks (the Map or Site utilisation chose it); False when it hosts
@@ -83,7 +88,10 @@ class SiteWeeksPanel(QWidget):
         sw = self.model.site_weeks
         sid = self.site.currentData()
         row = sw.row_of(sid) if sid else -1
-        self.model.set_rows([row] if row >= 0 else np.arange(len(sw)))
+        if row >= 0:
+            self.model.show_site(row)        # the site, then a line per journey there
+        else:
+            self.model.show_sites(np.arange(len(sw)))
         if row >= 0 and sw.counts.shape[1]:
             week = int(np.argmax(sw.counts[row] > 0))
             index = self.model.index(0, week)
@@ -92,15 +100,17 @@ class SiteWeeksPanel(QWidget):
 
     def _describe(self, index) -> None:
         if index.isValid():
-            self.detail.setText(self.model.cell_words(self.model.site(index.row()), index.column()))
+            self.detail.setText(self.model.cell_words(index.row(), index.column()))
 
     def choose(self, index) -> None:
         if not index.isValid():
             return
-        site, week = self.model.site(index.row()), index.column()
-        rows = self.model.site_weeks.learner_rows(site, week)
+        week = index.column()
+        site, journey = self.model.lines[index.row()]
+        rows = self.model.learner_rows(index.row(), week)
         self._describe(index)
         if len(rows):
             sw = self.model.site_weeks
             day = sw.schedule.week_dates[week].strftime("%d/%m/%Y")
-            self.cell_chosen.emit(np.unique(rows), f"at {sw.site_names[site]} in the week of {day}")
+            of = f" of journey {journey}" if journey is not None else ""
+            self.cell_chosen.emit(np.unique(rows), f"{of} at {sw.site_names[site]} in the week of {day}")

@@ -160,6 +160,20 @@ def _overlaps(frame, journey, idx, where, problems) -> set[int]:
     return wrong
 
 
+def first_overlap(frame: pd.DataFrame, journeys) -> tuple[str, str] | None:
+    """(journey, "'A' (dd/mm/yyyy to dd/mm/yyyy) and 'B' (...)") for the first two rows of one of
+    ``journeys`` whose windows overlap, flex included; None when none do (scenario changes)."""
+    mine = frame[frame["journey"].isin(set(journeys))]
+    for journey, rows in mine.groupby("journey", sort=False):
+        windows = sorted((*_window(pd.Timestamp(s), int(w), int(f)), d)
+                         for s, w, f, d in zip(rows["start_date"], rows["weeks"], rows["flex_weeks"],
+                                               rows["demand_id"]))
+        for (a0, a1, da), (b0, b1, db) in zip(windows, windows[1:]):
+            if b0 <= a1:
+                return str(journey), f"'{da}' ({_span(a0, a1)}) and '{db}' ({_span(b0, b1)})"
+    return None
+
+
 def _flex(flex: int) -> str:
     return f", flex {flex} week{'s' if flex != 1 else ''} either side included" if flex else ""
 

@@ -70,9 +70,12 @@ def apply_changes(base: PlanningData, changes: list[Change], previous: pd.DataFr
             changed_demand.update(demand.loc[mask, "demand_id"].astype(str))
             demand = demand.copy() if not dem_changed else demand
             dem_changed = True
+            journeys = set(demand.loc[mask, "journey"]) - {""} if "journey" in demand else set()
             demand = _demand_change(demand, mask, ch)
             if ch.change == SCALE_DEMAND:
                 _check_locked(base.locked, demand, ch)
+            if journeys:
+                _check_journeys(demand, journeys, ch)
 
     previous = base.previous if previous is None else previous
     previous = previous[[c for c in previous.columns if c in ALLOCATION_COLUMNS + ["row"]]]
@@ -175,6 +178,31 @@ def _check_locked(locked: pd.DataFrame, demand: pd.DataFrame, ch: Change) -> Non
                                 ch.row, "value")
 
 
+def _check_journeys(demand: pd.DataFrame, journeys: set, ch: Change) -> None:
+    """A change that breaks a journey (contract v2): windows that now overlap, flex included,
+    or rows of one journey scaled to different numbers of learners."""
+    from placement_planner.io.rules_journeys import first_overlap
+
+    if ch.change == SHIFT_START:
+        found = first_overlap(demand, journeys)
+        if found:
+            journey, rows = found
+            raise ScenarioError(f"Shifting starts by {int(round(ch.value))} week(s) makes the placements of journey "
+                                f"'{journey}' overlap: {rows}, flex included. The same learners cannot be on two "
+                                f"placements at once: shift every row of the journey together (filter by hei or "
+                                f"profession) or change the value.", ch.row, "value")
+    if ch.change == SCALE_DEMAND:
+        mine = demand[demand["journey"].isin(journeys)]
+        sizes = mine.groupby("journey")["learners"].nunique()
+        if (sizes > 1).any():
+            journey = sizes.index[(sizes > 1).to_numpy()][0]
+            counts = ", ".join(f"'{d}' {n}" for d, n in mine.loc[mine["journey"] == journey,
+                                                               ["demand_id", "learners"]].itertuples(index=False))
+            raise ScenarioError(f"Scaling gives the rows of journey '{journey}' different numbers of learners "
+                                f"({counts}); a journey's rows are the same learners. Scale every row of the "
+                                f"journey together (filter by hei or profession).", ch.row, "value")
+
+
 # ---- week 0 and the written sheets ------------------------------------------------------------
 
 def _first_monday(capacity: pd.DataFrame, demand: pd.DataFrame, base: PlanningData) -> dt.date:
@@ -192,6 +220,7 @@ def _first_monday(capacity: pd.DataFrame, demand: pd.DataFrame, base: PlanningDa
 def _typed_sheet(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """A changed input table as the output workbook writes it (the planner's column names)."""
     out = frame[[c for c in columns if c not in ("start_week", "end_week")]].reset_index(drop=True).copy()
-    if "preferred_sites" in out:
-        out["preferred_sites"] = [", ".join(v) if isinstance(v, tuple) else "" for v in out["preferred_sites"]]
+    for column in ("preferred_sites", "required_settings"):
+        if column in out:
+            out[column] = [", ".join(v) if isinstance(v, tuple) else "" for v in out[column]]
     return out

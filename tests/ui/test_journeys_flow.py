@@ -161,3 +161,22 @@ def test_required_settings_edit_round_trips_through_the_journal(qtbot, window, t
     qtbot.waitUntil(lambda: not again.project.running_tasks(), timeout=60000)
     again.project.mark_saved()
     again.close()
+
+
+def test_a_saved_project_reopens_with_the_same_journeys(qtbot, window, tmp_path):
+    """Plan, Save Project (the export writes the Journeys sheet), open the saved file: the same paths."""
+    book = write_journeys_workbook(tmp_path / "journeys.xlsx")
+    open_and_wait(qtbot, window, [book])
+    plan_and_wait(qtbot, window)
+    before = window.project.results.schedule
+    saved = str(tmp_path / "project.xlsx")
+    with qtbot.waitSignal(window.project.saved, timeout=60000):
+        window.project.save(saved)
+    qtbot.waitUntil(lambda: not window.project.running_tasks(), timeout=60000)
+    with qtbot.waitSignal(window.project.plan_changed, timeout=60000,
+                          check_params_cb=lambda: window.project.results is not None):
+        window.open_files([saved])
+    qtbot.waitUntil(lambda: not window.project.running_tasks(), timeout=60000)
+    after = window.project.results.schedule
+    assert after.has_paths and after.placements.equals(before.placements)
+    assert window.journeys.stack.currentIndex() == 1

@@ -126,9 +126,51 @@ def split_paths(per_pos, y: int, site: np.ndarray, setting: np.ndarray, required
              if n > 0]
     bins = _bins(units, y, site, setting, required)
     paths = _colour(bins, k, y)
-    if path_repeats(paths, site) > visit_bound(per_pos, y, site):
+    floor = visit_bound(per_pos, y, site)
+    if path_repeats(paths, site) > floor:
         _swap(paths, site, setting, required, deadline)
+    if path_repeats(paths, site) > floor:
+        exact = _exact_split(per_pos, y, site, setting, required, deadline)
+        if exact is not None and path_repeats(exact, site) < path_repeats(paths, site):
+            paths = exact
     return paths
+
+
+def _exact_split(per_pos, y, site, setting, required, deadline, max_types: int = 20000):
+    """The split with the fewest repeats, as a small integer programme over path types (one
+    option per row, covering every required setting): z_P learners on type P, the learners of
+    each (row, option) used exactly. None when there are too many types or no time."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_matrix
+    sizes = [len(p[0]) for p in per_pos]
+    if np.prod(sizes, dtype=float) > max_types or time.perf_counter() >= deadline:
+        return None
+    types = np.array(np.meshgrid(*[p[0] for p in per_pos], indexing="ij")).reshape(
+        len(per_pos), -1).T
+    req = set(required)
+    ok = np.array([req <= set(setting[t].tolist()) for t in types], dtype=bool)
+    types = types[ok]
+    if not len(types):
+        return None
+    s = np.sort(site[types], axis=1)
+    cost = np.count_nonzero(s[:, 1:] == s[:, :-1], axis=1).astype(float)
+    rows, cols, rhs = [], [], []
+    for i, (vs, ns) in enumerate(per_pos):
+        for v, n in zip(vs, ns):
+            hit = np.flatnonzero(types[:, i] == v)
+            rows.append(np.full(len(hit), len(rhs)))
+            cols.append(hit)
+            rhs.append(float(n))
+    a = coo_matrix((np.ones(sum(len(c) for c in cols)),
+                    (np.concatenate(rows), np.concatenate(cols))),
+                   shape=(len(rhs), len(types))).tocsr()
+    res = milp(cost, constraints=LinearConstraint(a, rhs, rhs), integrality=np.ones(len(types)),
+               bounds=Bounds(0, y),
+               options={"time_limit": max(0.1, deadline - time.perf_counter())})
+    if res.x is None:
+        return None
+    z = np.round(res.x).astype(np.int64)
+    return np.repeat(types, z, axis=0)
 
 
 def _bins(units, y, site, setting, required):

@@ -217,3 +217,20 @@ def test_the_apps_recheck_finds_a_learners_edit(tmp_path):
     demand.loc[demand["demand_id"] == "D3", "learners"] = 5
     p = _only(validate_planning_data(dataclasses.replace(data, demand=demand)))
     assert (p.row, p.column) == (4, "No. of students") and "row 2" in p.message
+
+
+def test_an_exported_plan_with_journeys_reopens_with_the_inputs_problems_only(tmp_path):
+    from pathlib import Path
+
+    from placement_planner.cli import main
+
+    sample = Path(__file__).resolve().parents[1] / "sample_data" / "journeys_demo.xlsx"
+    out = tmp_path / "plan.xlsx"
+    assert main(["solve", str(sample), "-o", str(out), "--time-limit", "20"]) == 0
+    import openpyxl
+    assert "Journeys" in openpyxl.load_workbook(out, read_only=True).sheetnames
+    before, after = load_workbooks([sample]), load_workbooks([out])
+    assert [(p.sheet, p.row, p.message) for p in after.problems] == \
+        [(p.sheet, p.row, p.message) for p in before.problems]
+    assert after.data.demand[["demand_id", "journey", "required_settings"]].equals(
+        before.data.demand[["demand_id", "journey", "required_settings"]])

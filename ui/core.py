@@ -128,9 +128,8 @@ def analyse(data: PlanningData, plan: Plan) -> Results:
     allocations = analysis.allocation_table(data, plan, ctx)
     schedule = None
     if journeys.has_journeys(data):   # learner journeys (issue 13): who goes where, week by week
-        unplaced = journeys.journey_unplaced(data, unplaced)
-        journey_of = data.demand.drop_duplicates("demand_id").set_index("demand_id")["journey"]
-        allocations.insert(1, "journey", journey_of.reindex(allocations["demand_id"]).fillna("").to_numpy())
+        unplaced = journeys.with_journey_column(data, unplaced)
+        allocations = journeys.with_journey_column(data, allocations)
         schedule = journeys.build_schedule(data, plan.journeys, plan.allocations)
         summary.setdefault("site_repeats", journeys.site_repeats(plan.journeys) if schedule.has_paths else None)
     return Results(plan=plan, summary=summary, allocations=allocations, unplaced=unplaced,

@@ -235,14 +235,14 @@ def journeys_words(journeys: list[tuple[str, list[int]]], limit: int = 12) -> st
     return "; ".join(parts) + (f"; and {more} more journey{'s' if more > 1 else ''}" if more > 0 else "")
 
 
-# ---- Unplaced rows of a journey ----------------------------------------------------------
-def journey_unplaced(data: PlanningData, unplaced: pd.DataFrame) -> pd.DataFrame:
-    """The Unplaced table with each row's journey beside its demand id (the analysis words the
-    reason: a learner gets every placement of the journey or none)."""
-    if not has_journeys(data) or "demand_id" not in unplaced:
-        return unplaced
+# ---- The Results tables -------------------------------------------------------------------
+def with_journey_column(data: PlanningData, table: pd.DataFrame) -> pd.DataFrame:
+    """An Allocations or Unplaced table with each row's journey beside its demand id (the analysis
+    words an unplaced journey row's reason: a learner gets every placement or none)."""
+    if not has_journeys(data) or "demand_id" not in table or "journey" in table:
+        return table
     journey_of = data.demand.drop_duplicates("demand_id").set_index("demand_id")["journey"]
-    out = unplaced.copy()
+    out = table.copy()
     out.insert(1, "journey", journey_of.reindex(out["demand_id"]).fillna("").to_numpy())
     return out
 

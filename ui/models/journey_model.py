@@ -30,6 +30,17 @@ def uk(day) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+def week_header(schedule: Schedule, week: int, role):
+    """A week column's header: its Monday as dd/mm/yyyy."""
+    if not 0 <= week < schedule.n_weeks:
+        return None
+    if role == Qt.ItemDataRole.DisplayRole:
+        return uk(schedule.week_dates[week])
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return f"The week starting Monday {uk(schedule.week_dates[week])}"
+    return None
+
+
 def weeks_words(n: int) -> str:
     return f"{n} week{'s' if n != 1 else ''}"
 
@@ -198,14 +209,7 @@ class ScheduleModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole:
                 return INFO_TIPS.get(key, label)
             return None
-        w = section - len(INFO)
-        if w >= self.schedule.n_weeks:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return uk(self.schedule.week_dates[w])
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"The week starting Monday {uk(self.schedule.week_dates[w])}"
-        return None
+        return week_header(self.schedule, section - len(INFO), role)
 
 
 class SiteWeeksModel(QAbstractTableModel):
@@ -308,10 +312,4 @@ class SiteWeeksModel(QAbstractTableModel):
                     f", {sw.providers[site]}" if sw.providers[site] else "")
                 return where if journey is None else f"Learners of journey {journey} at {where}"
             return None
-        if section >= sw.schedule.n_weeks:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return uk(sw.schedule.week_dates[section])
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"The week starting Monday {uk(sw.schedule.week_dates[section])}"
-        return None
+        return week_header(sw.schedule, section, role)

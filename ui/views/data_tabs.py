@@ -63,6 +63,10 @@ TIPS = {
     "max_travel_km": "Straight-line travel limit; blank uses the default in Settings.",
     "flex_weeks": "The placement may start up to this many weeks earlier or later.",
     "row": "The row number in the Excel file this came from.",
+    "journey": "Rows with the same journey are one learner's successive placements, planned together "
+               "(a learner gets every placement of the journey or none). Double-click to change.",
+    "required_settings": "Settings every learner of the journey must have a placement in, comma-separated "
+                         "(e.g. acute, community). Double-click to change.",
     "start_week_of": "The planning week this starts in, shown by its Monday: a mid-week date is planned "
                      "from the Monday before. The typed date is kept as it is.",
     "end_week_of": "The last planning week, shown by its Monday. The typed date is kept as it is.",

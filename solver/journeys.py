@@ -56,7 +56,8 @@ def journey_paths(data: PlanningData, problem: Problem, x: np.ndarray) -> Journe
     deadline = time.perf_counter() + SWAP_SECONDS
     ids = data.demand["demand_id"].astype(str).to_numpy(dtype=object)
     weeks = data.demand["weeks"].to_numpy(np.int64)
-    rows, opts, ns, frames = [], [], [], []
+    rows, opts, ns = [], [], []
+    cols = {c: [] for c in ("journey", "row", "learner", "opt")}
     repeats = bound = 0
     order = np.argsort(cls, kind="stable")
     cls_sorted = cls[order]
@@ -86,18 +87,23 @@ def journey_paths(data: PlanningData, problem: Problem, x: np.ndarray) -> Journe
                 rows.append(np.full(len(v), drow))
                 opts.append(v)
                 ns.append(cnt)
-            frames.append(pd.DataFrame({
-                "journey": jid,
-                "demand_id": np.tile(ids[jrows], k),
-                "learner": np.repeat(np.arange(1, k + 1), len(jrows)),
-                "site_id": problem.sites.ids[site[mine.ravel()]],
-                "setting": problem.pools.label[problem.p[mine.ravel()]],
-                "start_week": problem.t[mine.ravel()].astype(np.int64),
-                "weeks": np.tile(weeks[jrows], k),
-            }))
+            cols["journey"].append([jid] * (k * len(jrows)))
+            cols["row"].append(np.tile(jrows, k))
+            cols["learner"].append(np.repeat(np.arange(1, k + 1), len(jrows)))
+            cols["opt"].append(mine.ravel())
     if not rows:
         return empty
-    frame = pd.concat(frames, ignore_index=True)[JOURNEY_COLUMNS]
+    row = np.concatenate(cols["row"])
+    opt = np.concatenate(cols["opt"])
+    frame = pd.DataFrame({
+        "journey": np.array([j for part in cols["journey"] for j in part], dtype=object),
+        "demand_id": ids[row],
+        "learner": np.concatenate(cols["learner"]).astype(np.int64),
+        "site_id": problem.sites.ids[site[opt]],
+        "setting": problem.pools.label[problem.p[opt]],
+        "start_week": problem.t[opt].astype(np.int64),
+        "weeks": weeks[row],
+    })[JOURNEY_COLUMNS]
     return JourneyPaths(np.concatenate(rows), np.concatenate(opts), np.concatenate(ns), frame,
                         repeats, bound, in_journey)
 
@@ -122,6 +128,8 @@ def split_paths(per_pos, y: int, site: np.ndarray, setting: np.ndarray, required
                 deadline: float) -> np.ndarray:
     """(y, rows) options: one path per learner (see the module's docstring)."""
     k = len(per_pos)
+    if all(len(p[0]) == 1 for p in per_pos):      # one option per row: every path is the same
+        return np.tile(np.array([int(p[0][0]) for p in per_pos], dtype=np.int64), (y, 1))
     units = [(i, int(v), int(n)) for i, (vs, ns) in enumerate(per_pos) for v, n in zip(vs, ns)
              if n > 0]
     bins = _bins(units, y, site, setting, required)

@@ -165,3 +165,14 @@ def test_year_first_text_dates_are_read_as_the_tool_reads_them():
     demand = conversion.tables["Demand"]
     row = demand[demand["demand_id"].str.endswith("P1 E2")].iloc[0]
     assert row["start_date"] == pd.Timestamp(2027, 1, 11)
+
+
+def test_a_ward_without_capacity_and_a_repeated_ward(tmp_path):
+    def bad(t):
+        wards = t["wards"].astype(object)
+        wards.loc[0, ["capacity_num", "p1_cap", "p2_cap", "p3_cap"]] = None
+        wards.loc[3, "ward_name"] = wards.loc[2, "ward_name"]
+        t["wards"] = wards
+    errors = _fails(tmp_path, bad)
+    assert [(e.sheet, e.row, e.column) for e in errors] == [("wards", 2, "capacity_num"), ("wards", 5, "ward_name")]
+    assert "used twice (first on row 4)" in errors[1].message

@@ -42,11 +42,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"placement-planner convert: {len(exc.problems.errors)} problem(s); nothing was written",
               file=sys.stderr)
         return 1
-    except PermissionError:
-        print(f"placement-planner convert: cannot write {args.output} (is it open in Excel?)", file=sys.stderr)
-        return 1
     except OSError as exc:
-        print(f"placement-planner convert: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        from placement_planner.commands.generate import cannot_write
+
+        print(cannot_write("convert", args.output, exc), file=sys.stderr)
         return 1
     for problem in conversion.problems:
         print(problem.line())

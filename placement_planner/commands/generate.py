@@ -40,17 +40,21 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         path = write_workbook(tables, args.output)
-    except PermissionError:
-        print(f"placement-planner generate: cannot write {args.output} (is it open in Excel?)", file=sys.stderr)
-        return 1
     except OSError as exc:
-        print(f"placement-planner generate: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        print(cannot_write("generate", args.output, exc), file=sys.stderr)
         return 1
     demand = tables["Demand"]
     print(f"wrote {path}: {len(tables['Sites'])} sites, {len(tables['Capacity'])} capacity rows, "
           f"{len(demand)} demand groups, {int(demand['learners'].sum())} learners{_journeys(demand)} "
           f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
     return 0
+
+
+def cannot_write(command: str, path, exc: OSError) -> str:
+    """The message for a workbook that cannot be written (held open by Excel, no such folder, ...)."""
+    if isinstance(exc, PermissionError):
+        return f"placement-planner {command}: cannot write {path} (is it open in Excel?)"
+    return f"placement-planner {command}: cannot write {path}: {exc.strerror or exc}"
 
 
 def _journeys(demand) -> str:

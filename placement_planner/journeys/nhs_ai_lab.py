@@ -340,21 +340,29 @@ def _placements(sheet: _Sheet, problems) -> dict:
     return {"rows": rows, "by_cohort": by_cohort}
 
 
+def _unique(sheet: _Sheet, i: int, column: str, what: str, seen: dict, problems) -> str | None:
+    """The row's id (spaces tidied), or None after an ERROR for a blank or repeated one."""
+    row = int(sheet.frame["row"].iat[i])
+    value = " ".join(_text(sheet.frame[column].iat[i]).split())
+    if not value:
+        problems.error(sheet.name, row, column, f"{column} is blank. Every {what} needs one.", file=sheet.file)
+        return None
+    if value in seen:
+        problems.error(sheet.name, row, column, f"{column} '{value}' is used twice (first on row {seen[value]}). "
+                       f"Each {what} needs its own.", value=value, file=sheet.file)
+        return None
+    seen[value] = row
+    return value
+
+
 def _students(sheet: _Sheet, placements, problems) -> list[dict]:
     out, seen = [], {}
     cohorts = sorted(placements["by_cohort"])
     for i in range(len(sheet.frame)):
         row = int(sheet.frame["row"].iat[i])
-        sid = _text(sheet.frame["student_id"].iat[i])
-        if not sid:
-            problems.error("students", row, "student_id", "student_id is blank. Every student needs an id.",
-                           file=sheet.file)
+        sid = _unique(sheet, i, "student_id", "student", seen, problems)
+        if sid is None:
             continue
-        if sid in seen:
-            problems.error("students", row, "student_id", f"student_id '{sid}' is used twice (first on row "
-                           f"{seen[sid]}). Each student needs their own id.", value=sid, file=sheet.file)
-            continue
-        seen[sid] = row
         cohort = _cohort(sheet, i)
         if cohort not in placements["by_cohort"]:
             guess = did_you_mean(cohort, cohorts, cutoff=0.75)
@@ -378,22 +386,15 @@ def _wards(sheet: _Sheet, org, profession, first, last, placements, notes, probl
     parts = {r["part"] for r in placements["rows"]}
     capped, expired, short = [], [], []
     for i in range(len(sheet.frame)):
-        row = int(sheet.frame["row"].iat[i])
-        ward = " ".join(_text(sheet.frame["ward_name"].iat[i]).split())
-        if not ward:
-            problems.error("wards", row, "ward_name", "ward_name is blank. Every ward needs a name.", file=sheet.file)
+        ward = _unique(sheet, i, "ward_name", "ward", seen, problems)
+        if ward is None:
             continue
-        if ward in seen:
-            problems.error("wards", row, "ward_name", f"Ward '{ward}' is listed twice (first on row {seen[ward]}). "
-                           f"Each ward needs its own row.", value=ward, file=sheet.file)
-            continue
-        seen[ward] = row
         speciality = " ".join(_text(sheet.frame["ward_speciality"].iat[i]).split())
         caps = {c: _int(sheet, i, c, problems, required=False) for c in ("capacity_num", *PARTS.values())}
         audit = _date(sheet, i, "education_audit_exp", problems, required=False)
         part_caps = [v for c, v in caps.items() if c != "capacity_num" and v is not None]
         if caps["capacity_num"] is None and not part_caps:
-            problems.error("wards", row, "capacity_num", f"Ward '{ward}' has no capacity: give capacity_num or "
+            problems.error("wards", int(sheet.frame["row"].iat[i]), "capacity_num", f"Ward '{ward}' has no capacity: give capacity_num or "
                            f"p1_cap, p2_cap, p3_cap.", file=sheet.file)
             continue
         # The NHS AI Lab loader takes a ward's capacity as its largest part cap; a smaller

@@ -108,10 +108,15 @@ class HighsPart:
         idx = idx[self.pos[idx] >= 0]
         self.lp.set_col_bounds(self.pos[idx], self.col_lo[idx], self.col_up[idx])
 
-    def keep_at_least(self, cost: np.ndarray, value: float, maximise: bool) -> None:
-        """Fix a finished tier: its objective may not get worse than ``value``."""
+    def keep_at_least(self, cost: np.ndarray, value: float, maximise: bool,
+                      exact: bool = False) -> None:
+        """Fix a finished tier: its objective may not get worse than ``value``. ``exact``: the
+        tier's values lie on a grid (a snap), so the row keeps the value itself (to rounding
+        noise). A slack of 1e-6 |value| there let the next tiers' LPs shave off a fraction
+        of a learner (region, 5,114 placed: 0.005 learner), which made their vertices
+        fractional (105 fractional columns in the travel LP against 42 without)."""
         cols = np.flatnonzero(cost)
-        slack = 1e-6 * max(1.0, abs(value))
+        slack = (1e-9 if exact else 1e-6) * max(1.0, abs(value))
         lo, hi = (value - slack, np.inf) if maximise else (-np.inf, value + slack)
         self.add_rows(np.zeros(len(cols), np.int64), cols, cost[cols], [lo], [hi])
 

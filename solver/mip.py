@@ -10,8 +10,8 @@ from scipy.sparse import csc_matrix
 from placement_planner.solver import engine
 from placement_planner.solver.progress import Progress
 
-# Presolve helps small MIPs; on bigger ones it ran far past the time limit (a 28,000-column
-# leximin round: 80 s over), and no callback can stop it.
+# Full presolve helps small MIPs; on bigger ones it ran far past the time limit (a 28,000-column
+# leximin round: 80 s over), and no callback can stop it: they get HiGHS's light presolve.
 PRESOLVE_MAX_COLUMNS = 1000
 
 

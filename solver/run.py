@@ -76,7 +76,7 @@ def solve_part(model: PartModel, tiers: tuple[Tier, ...], deadline: float,
                 res.lp_bound = r.bound <= res.bound
                 res.bound = min(res.bound, r.bound)
             if not r.stopped:
-                hp.keep_at_least(cost, r.value, maximise)
+                hp.keep_at_least(cost, r.value, maximise, exact=snap is not None)
         res.seconds[tier.value] = time.perf_counter() - t0
         if res.stopped or res.trouble:
             break

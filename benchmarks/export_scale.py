@@ -10,7 +10,7 @@ on the path (``git worktree add DIR <commit>``; the solver package resolves to t
 runs, so the difference is the loader, the analysis and the export):
 
 - ``whole``: ``python -m placement_planner.cli solve IN -o OUT --summary-json S`` in a fresh
-  process: wall seconds, the solver's own seconds (``solve_seconds`` from the JSON), the rest
+  process: wall and CPU seconds (CPU is steadier on a busy machine), the solver's own seconds (``solve_seconds`` from the JSON), the rest
   (start-up, import, load, analysis, export), and the process's peak resident memory (``wait4``).
 - ``export``: the same plan (pickled by the current tree) written by each tree's
   ``write_plan_workbook`` in a fresh process: seconds for the tables (``plan_report``) and the
@@ -47,13 +47,14 @@ def _generate(case: str, folder: Path) -> Path:
 
 
 def _run(cmd: list[str], env: dict | None) -> tuple[float, float, str]:
-    """Wall seconds, peak MB and stdout of one child process."""
+    """Wall seconds, peak MB and stdout of one child process (its CPU seconds in ``_run.cpu``)."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         child = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - started
+        _run.cpu = usage.ru_utime + usage.ru_stime
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
     if child.returncode != 0:
@@ -69,8 +70,8 @@ def _whole(source: Path, folder: Path, env, time_limit: float | None) -> dict:
         cmd += ["--time-limit", str(time_limit)]
     wall, peak, _ = _run(cmd, env)
     figures = json.loads(summary.read_text())
-    return {"wall": wall, "solve": float(figures["solve_seconds"]), "peak": peak, "status": figures["status"],
-            "placed": figures["learners_placed"]}
+    return {"wall": wall, "cpu": _run.cpu, "solve": float(figures["solve_seconds"]), "peak": peak,
+            "status": figures["status"], "placed": figures["learners_placed"]}
 
 
 def _export_child(pickled: str, target: str) -> None:
@@ -128,7 +129,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep) if args.keep else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        print(f"{'case':<12}{'tree':<5}{'wall s':>8}{'solve s':>9}{'rest s':>8}{'peak MB':>9}  status"
+        print(f"{'case':<12}{'tree':<5}{'wall s':>8}{'cpu s':>7}{'solve s':>9}{'rest s':>8}{'peak MB':>9}  status"
               f"{'':<6}{'tables s':>9}{'workbook s':>11}{'file MB':>8}{'peak MB':>9}", flush=True)
         for case in args.case:
             source = _generate(case, folder)
@@ -140,14 +141,16 @@ def main() -> None:
                 whole = None if args.skip_whole else _whole(source, Path(tmp), env, args.time_limit)
                 export = _export(pickled, Path(tmp), env)
                 rows[label] = (whole, export)
-                w = (f"{whole['wall']:>8.2f}{whole['solve']:>9.2f}{whole['wall'] - whole['solve']:>8.2f}"
-                     f"{whole['peak']:>9.0f}  {whole['status']:<12}" if whole else f"{'':>34}  {'':<12}")
+                w = (f"{whole['wall']:>8.2f}{whole['cpu']:>7.2f}{whole['solve']:>9.2f}"
+                     f"{whole['wall'] - whole['solve']:>8.2f}{whole['peak']:>9.0f}  {whole['status']:<12}"
+                     if whole else f"{'':>41}  {'':<12}")
                 print(f"{case:<12}{label:<5}{w}{export['tables']:>9.2f}{export['workbook']:>11.2f}"
                       f"{export['mb']:>8.2f}{export['peak']:>9.0f}", flush=True)
             if "old" in rows:
                 (wn, en), (wo, eo) = rows["new"], rows["old"]
-                ratio = (f"{wo['wall'] / wn['wall']:>8.2f}{'':>9}{(wo['wall'] - wo['solve']) / (wn['wall'] - wn['solve']):>8.2f}"
-                         f"{wo['peak'] / wn['peak']:>9.2f}  {'':<12}" if wn else f"{'':>34}  {'':<12}")
+                ratio = (f"{wo['wall'] / wn['wall']:>8.2f}{wo['cpu'] / wn['cpu']:>7.2f}{'':>9}"
+                         f"{(wo['wall'] - wo['solve']) / (wn['wall'] - wn['solve']):>8.2f}"
+                         f"{wo['peak'] / wn['peak']:>9.2f}  {'':<12}" if wn else f"{'':>41}  {'':<12}")
                 print(f"{case:<12}{'old/new':<5}{ratio}{eo['tables'] / en['tables']:>9.2f}"
                       f"{eo['workbook'] / en['workbook']:>11.2f}{eo['mb'] / en['mb']:>8.2f}"
                       f"{eo['peak'] / en['peak']:>9.2f}", flush=True)

@@ -135,9 +135,9 @@ def _cause(mine, r, codes, sentences, weeks, position, ids, missing, status) -> 
     def name(m):
         return "this placement" if m == r else f"placement {ids[m]}"
 
-    def said(group):
-        parts = [f"{name(m)}: {sentences[position[m]]}" for m in group[:_NAMED]]
-        more = len(group) - _NAMED
+    def said(group, named=_NAMED):
+        parts = [f"{name(m)}: {sentences[position[m]]}" for m in group[:named]]
+        more = len(group) - named
         if more > 0:
             parts.append(f"and {more} more placement{'s' if more != 1 else ''} like {'it' if more == 1 else 'them'}")
         return "; ".join(parts)
@@ -150,8 +150,8 @@ def _cause(mine, r, codes, sentences, weeks, position, ids, missing, status) -> 
         return REQUIRED_SETTING, (f"it requires the {listed} setting, and no site any of its placements "
                                   f"may use offers places in it"), []
     taken = [m for m in mine if codes[position[m]] == "taken"]
-    if taken:
-        return "taken", said(taken), taken[:_NAMED]
+    if taken:   # one named: a taken reason is long (it names who holds the places)
+        return "taken", said(taken, 1), taken[:1]
     shown = mine[:_NAMED + 1]
     spans = "; ".join(f"{name(m)} in {weeks[position[m]]}" for m in shown)
     if status == "optimal":

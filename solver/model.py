@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from placement_planner.solver.capacity import capacity_rows
 from placement_planner.solver.problem import Problem
@@ -132,74 +133,118 @@ def journey_rows(problem: Problem, opts: np.ndarray):
     empty = Rows(*(np.zeros(0),) * 5, np.zeros(0, dtype=object))
     gr = problem.groups
     g = problem.g[opts]
-    if not gr.classes or not len(opts) or not np.any(gr.journey[g] >= 0):
-        return empty, np.zeros(len(opts), bool), [], None, []
-    cols_of = _cols_by_group(g)
-    setting = problem.pools.setting[problem.p[opts]]
-    site = problem.pools.site[problem.p[opts]]
     off = np.zeros(len(opts), bool)
-    rows, cols, vals, lower, upper, errors = [], [], [], [], [], []
-    base_class, base_col, site_class, entry_row, entry_col, placeable = [], [], [], [], [], []
-    n_site_rows = 0
+    if not gr.classes or not len(opts) or not np.any(gr.journey[g] >= 0):
+        return empty, off, [], None, []
+    col = np.flatnonzero(gr.journey[g] >= 0)
+    c, pos = gr.journey[g[col]], gr.journey_pos[g[col]]
+    order = np.lexsort((pos, c))
+    col, c, pos = col[order], c[order], pos[order]
+    setting = problem.pools.setting[problem.p[opts[col]]]
+    site = problem.pools.site[problem.p[opts[col]]]
+    s_code, s_names = pd.factorize(setting)
+    s_index = {s: i for i, s in enumerate(s_names)}
+    here = np.unique(c)
+    k_of = np.zeros(len(gr.classes), dtype=np.int64)
+    k_of[here] = [len(gr.classes[ci].groups) for ci in here]
+    span = int(k_of.max()) + 1
+    pairs = np.unique(c * span + pos)                   # (class, position) with options
+    n_pos = np.bincount(pairs // span, minlength=len(k_of))
+    offered = np.unique(c * (len(s_names) + 1) + s_code)     # (class, setting) with options
     lk = problem.locks
-
-    def add(c, v, lo, hi):
-        rows.append(np.full(len(c), len(lower)))
-        cols.append(c)
-        vals.append(np.asarray(v, float))
-        lower.append(lo)
-        upper.append(hi)
-
-    for c in np.unique(gr.journey[g][gr.journey[g] >= 0]):
-        jc = gr.classes[c]
-        by_pos = [cols_of(grp) for grp in jc.groups]
-        every = np.concatenate(by_pos)
-        locks = np.flatnonzero(np.isin(lk.group, jc.groups))
-        if any(len(x) == 0 for x in by_pos) or \
-                any(not np.any(setting[every] == s) for s in jc.required):
-            off[every] = True
+    errors: list[str] = []
+    bad = np.zeros(len(k_of), dtype=bool)
+    for ci in here:
+        req = gr.classes[ci].required
+        want = [ci * (len(s_names) + 1) + s_index[s] for s in req if s in s_index]
+        if n_pos[ci] < k_of[ci] or len(want) < len(req) or \
+                not np.isin(want, offered, assume_unique=True).all():
+            bad[ci] = True
             errors += [f"{lk.label[k]}: its journey cannot be placed as a whole"
-                       for k in locks]
-            continue
-        placeable.append(JourneyCols(by_pos, jc.required, setting[every], site[every]))
-        base = by_pos[0]
-        for other in by_pos[1:]:                       # sum x(row i) - sum x(row 0) = 0
-            add(np.r_[other, base], np.r_[np.ones(len(other)), -np.ones(len(base))], 0.0, 0.0)
-        for s in jc.required:                          # sum x(in s) - sum x(row 0) >= 0
-            coef = (setting[every] == s).astype(float)
-            coef[:len(base)] -= 1.0
-            nz = coef != 0
-            add(every[nz], coef[nz], 0.0, INF)
+                       for k in np.flatnonzero(np.isin(lk.group, gr.classes[ci].groups))]
+    off[col[bad[c]]] = True
+    keep = ~bad[c]
+    col, c, pos, site, s_code = col[keep], c[keep], pos[keep], site[keep], s_code[keep]
+    on = np.unique(c)
+    if not len(on):
+        return empty, off, errors, None, []
+    parts: list = []          # (row, col, val) blocks, rows numbered per family below
+    lower, upper = [], []
+    base = pos == 0
+    # equality: row (class, p) for p >= 1: sum x(row p) - sum x(row 0) = 0
+    eq_off = np.zeros(len(k_of), dtype=np.int64)
+    eq_off[on] = np.cumsum(k_of[on] - 1) - (k_of[on] - 1)
+    n_eq = int((k_of[on] - 1).sum())
+    bc, bcol = c[base], col[base]
+    rep = k_of[bc] - 1
+    b_row = np.repeat(eq_off[bc], rep) + (np.arange(rep.sum()) - np.repeat(np.cumsum(rep) - rep, rep))
+    parts.append((np.r_[eq_off[c[~base]] + pos[~base] - 1, b_row],
+                  np.r_[col[~base], np.repeat(bcol, rep)],
+                  np.r_[np.ones(int((~base).sum())), -np.ones(len(b_row))]))
+    lower += [0.0] * n_eq
+    upper += [0.0] * n_eq
+    # required settings: row (class, S): sum x(in S) - sum x(row 0) >= 0
+    req_class, req_code = [], []
+    for ci in on:
+        for s in gr.classes[ci].required:
+            req_class.append(ci)
+            req_code.append(s_index[s])
+    if req_class:
+        req_class, req_code = np.array(req_class), np.array(req_code)
+        key = req_class * (len(s_names) + 1) + req_code
+        k_order = np.argsort(key)
+        ck = c * (len(s_names) + 1) + s_code
+        at = np.minimum(np.searchsorted(key[k_order], ck), len(key) - 1)
+        plus = np.where(key[k_order][at] == ck, n_eq + k_order[at], -1)
+        first_req = np.searchsorted(req_class, c, side="left")
+        n_req = np.searchsorted(req_class, c, side="right") - first_req
+        m_plus = (plus >= 0) & ~base                      # base columns in S net to 0
+        b_n = np.where(base, n_req, 0)
+        b_req = np.repeat(first_req, b_n) + (np.arange(b_n.sum()) - np.repeat(np.cumsum(b_n) - b_n, b_n))
+        b_col = np.repeat(np.arange(len(col)), b_n)
+        m_minus = req_code[b_req] != s_code[b_col]
+        parts.append((np.r_[plus[m_plus], n_eq + b_req[m_minus]],
+                      np.r_[col[m_plus], col[b_col[m_minus]]],
+                      np.r_[np.ones(int(m_plus.sum())), -np.ones(int(m_minus.sum()))]))
+        lower += [0.0] * len(key)
+        upper += [INF] * len(key)
+    # a lock on a row of the journey holds every row: sum x(row p) >= locked learners
+    lo, hi = np.searchsorted(c, on), np.searchsorted(c, on, side="right")
+    by_class = {int(ci): np.split(col[a:b], np.flatnonzero(np.diff(pos[a:b])) + 1)
+                for ci, a, b in zip(on, lo, hi)}
+    for ci in on:
+        locks = np.flatnonzero(np.isin(lk.group, gr.classes[ci].groups)) if len(lk.group) else []
         need = int(lk.learners[locks].max()) if len(locks) else 0
-        for part in by_pos if need > 0 else ():       # implied by the lock: every row >= need
-            add(part, np.ones(len(part)), float(need), INF)
-        pos = np.repeat(np.arange(len(by_pos)), [len(x) for x in by_pos])
-        sites, inv = np.unique(site[every], return_inverse=True)
-        reach = np.bincount(np.unique(inv * len(by_pos) + pos) // len(by_pos),
-                            minlength=len(sites))
-        cand = np.flatnonzero(reach >= 2)
-        if len(cand):
-            local = len(base_col)
-            base_class.append(np.full(len(base), local))
-            base_col.append(base)
-            row_of_site = np.full(len(sites), -1)
-            row_of_site[cand] = n_site_rows + np.arange(len(cand))
-            n_site_rows += len(cand)
-            site_class.append(np.full(len(cand), local))
-            m = row_of_site[inv] >= 0
-            entry_row.append(row_of_site[inv][m])
-            entry_col.append(every[m])
-    fam = empty if not lower else Rows(
-        np.concatenate(rows).astype(np.int64), np.concatenate(cols).astype(np.int64),
-        np.concatenate(vals), np.array(lower), np.array(upper),
-        np.full(len(lower), "journey", dtype=object))
-    variety = None
-    if base_class:
-        variety = Variety(n_classes=len(base_col),
-                          base_class=np.concatenate(base_class), base_col=np.concatenate(base_col),
-                          site_class=np.concatenate(site_class),
-                          entry_row=np.concatenate(entry_row), entry_col=np.concatenate(entry_col))
-    return fam, off, errors, variety, placeable
+        for part in by_class[int(ci)] if need > 0 else ():
+            parts.append((np.full(len(part), len(lower)), part, np.ones(len(part))))
+            lower.append(float(need))
+            upper.append(INF)
+    fam = Rows(np.concatenate([p[0] for p in parts]).astype(np.int64),
+               np.concatenate([p[1] for p in parts]).astype(np.int64),
+               np.concatenate([p[2] for p in parts]).astype(float),
+               np.array(lower), np.array(upper), np.full(len(lower), "journey", dtype=object))
+    setting = setting[keep]
+    placeable = [JourneyCols(by_class[int(ci)], gr.classes[ci].required, setting[a:b],
+                             site[a:b]) for ci, a, b in zip(on, lo, hi)]
+    return fam, off, errors, _variety(c, pos, col, site, base), placeable
+
+
+def _variety(c, pos, col, site, base):
+    """(class, site) pairs that two or more rows of the class can reach."""
+    n_s = int(site.max()) + 1
+    cs = c * n_s + site
+    reach = np.unique(cs * (int(pos.max()) + 1) + pos) // (int(pos.max()) + 1)
+    keys, n = np.unique(reach, return_counts=True)
+    cand = keys[n >= 2]
+    if not len(cand):
+        return None
+    cls, local = np.unique(cand // n_s, return_inverse=True)
+    at = np.searchsorted(cand, cs)
+    hit = (at < len(cand)) & (cand[np.minimum(at, len(cand) - 1)] == cs)
+    has = np.isin(c, cls)
+    b = base & has
+    return Variety(n_classes=len(cls), base_class=np.searchsorted(cls, c[b]), base_col=col[b],
+                   site_class=local, entry_row=at[hit], entry_col=col[hit])
 
 
 def stack(*families: Rows) -> Rows:

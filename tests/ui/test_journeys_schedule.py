@@ -193,13 +193,14 @@ def test_summary_shows_site_repeats_only_with_journeys(qtbot, shown):
 def test_no_journeys_in_the_workbook_says_so_with_a_hint(qtbot, window):
     p = window.project
     view = window.journeys
-    assert view.stack.currentIndex() == 0 and "No journeys in this workbook" in view.empty.text()
+    assert view.stack.currentIndex() == 0 and "No workbook open" in view.empty.text()
     p.data = journey_data(with_journeys=False)
     p.loaded.emit()
     p.results = core.analyse(p.data, journey_plan(journeys=False))
     p.plan_changed.emit()
     assert p.results.schedule is None
-    assert view.stack.currentIndex() == 0 and "journey" in view.empty.text() and "required_settings" in view.empty.text()
+    assert view.stack.currentIndex() == 0 and "No journeys in this workbook" in view.empty.text()
+    assert "journey" in view.empty.text() and "required_settings" in view.empty.text()
     p.data = journey_data()            # journeys, no plan yet: what to do
     p.results = None
     p.loaded.emit()

@@ -152,7 +152,8 @@ class JourneysView(QWidget):
         r = p.results
         data = p.data
         if not has_journeys(data):
-            self._show_empty(NO_JOURNEYS)
+            self._show_empty(NO_JOURNEYS if data is not None else NO_JOURNEYS.replace(
+                "No journeys in this workbook", "No workbook open"))
             return
         schedule = getattr(r, "schedule", None) if r is not None else None
         if schedule is None:

@@ -55,6 +55,7 @@ def frame():
         "object_numbers": pd.Series([1, 2.5, None, 4, 5, 6, 7, 8, 9, 10], dtype=object),
         "mixed": pd.Series(objects, dtype=object),
         "long": pd.Series([LONG] + ["short"] * (n - 1), dtype=object),
+        "maybe": pd.Series([True, None, False] + [True] * (n - 3), dtype="boolean"),
     })
 
 
@@ -83,6 +84,7 @@ def test_every_kind_of_value_reads_back_as_itself(tmp_path, frame):
     assert mixed[7] == dt.time(9, 30)
     assert mixed[8] == dt.datetime(2025, 9, 1, 10, 0)      # wall-clock time, zone dropped
     assert mixed[9] is None
+    assert [c.value for c in _column(ws, "maybe")][:4] == [True, None, False, True]
     long = _column(ws, "long")
     assert long[0].value == LONG[:32767] and long[1].value == "short"
 

@@ -234,7 +234,7 @@ class TableWriter:
         and a width that fits its contents."""
         dtype = values.dtype
         ref = _column_letter(col)
-        if pd.api.types.is_bool_dtype(dtype):
+        if pd.api.types.is_bool_dtype(dtype) and not values.isna().any():
             return ws.booleans(ref, values.to_numpy(dtype=bool)), 8
         if pd.api.types.is_datetime64_any_dtype(dtype):
             if getattr(values.dt, "tz", None) is not None:
@@ -267,7 +267,7 @@ class TableWriter:
 
     def _cell(self, ws: "_BulkSheet", ref: str, v, fmt) -> tuple[str, int]:
         """One value of any type as sheet XML, written as its own kind; text always as text."""
-        if v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
+        if v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
             return "", 0
         if isinstance(v, (bool, np.bool_)):
             return f'<c r="{ref}" t="b"><v>{int(bool(v))}</v></c>', 5

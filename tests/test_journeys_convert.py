@@ -176,3 +176,19 @@ def test_a_ward_without_capacity_and_a_repeated_ward(tmp_path):
     errors = _fails(tmp_path, bad)
     assert [(e.sheet, e.row, e.column) for e in errors] == [("wards", 2, "capacity_num"), ("wards", 5, "ward_name")]
     assert "used twice (first on row 4)" in errors[1].message
+
+
+def test_params_switches_are_read_and_a_broken_file_is_located(tmp_path):
+    from placement_planner.io.problems import ProblemList
+    from placement_planner.journeys.nhs_ai_lab import read_params
+
+    good = tmp_path / "params.yml"
+    good.write_text("ui_params:\n  numberOfChromosomes: 50 # comment\nschedule_params:\n"
+                    "  surgical_placement_check: True # on\n  medical_placement_check: False\n"
+                    "  critical_care_placement_check: 'true'\n", encoding="utf-8")
+    problems = ProblemList()
+    assert read_params(good, problems) == ["critical care", "surgical"] and not problems.items
+    bad = tmp_path / "bad.yml"
+    bad.write_text("schedule_params:\n  just words here\n", encoding="utf-8")
+    assert read_params(bad, problems) == []
+    assert [(p.sheet, p.row) for p in problems.errors] == [("bad.yml", 2)]

@@ -96,24 +96,30 @@ def ward_setting(speciality: str) -> str:
 
 
 def read_params(path: Path, problems: ProblemList) -> list[str]:
-    """The settings switched on in a params.yml (``schedule_params.<x>_placement_check: True``)."""
-    import yaml
+    """The settings switched on in a params.yml (``schedule_params.<x>_placement_check: True``).
 
+    Read line by line (``key: value``, ``#`` comments), without a YAML library: the switches are
+    plain top-level keys of ``schedule_params`` and the Windows bundle leaves YAML out."""
     try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        problems.error(path.name, None, None, f"{path.name} cannot be read as YAML ({exc.__class__.__name__}). "
-                       f"Give the NHS AI Lab tool's config/params.yml, or --require instead.", file=path.name)
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.error(path.name, None, None, f"{path.name} cannot be read ({exc.__class__.__name__}). Give the "
+                       f"NHS AI Lab tool's config/params.yml, or --require instead.", file=path.name)
         return []
-    params = loaded.get("schedule_params", loaded) if isinstance(loaded, dict) else {}
-    if not isinstance(params, dict):
-        params = {}
+    values: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        content = line.split("#", 1)[0].rstrip()
+        if not content.strip():
+            continue
+        key, colon, value = content.strip().partition(":")
+        if not colon:
+            problems.error(path.name, number, None, f"Line {number} of {path.name} is not 'key: value'. Give the "
+                           f"NHS AI Lab tool's config/params.yml, or --require instead.", file=path.name)
+            return []
+        values[key.strip()] = value.strip().strip("'\"")
     out = []
     for key, (setting, _) in CHECKS.items():
-        value = params.get(key, False)
-        if isinstance(value, str):
-            value = value.strip().lower() in ("true", "yes", "1")
-        if value is True:
+        if values.get(key, "").lower() in ("true", "yes", "on", "1"):
             out.append(setting)
     return out
 

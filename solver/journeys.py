@@ -40,7 +40,10 @@ class JourneyPaths:
     groups: np.ndarray     # every group that belongs to a journey (readback skips them)
 
 
-def journey_paths(data: PlanningData, problem: Problem, x: np.ndarray) -> JourneyPaths:
+def journey_paths(data: PlanningData, problem: Problem, x: np.ndarray,
+                  deadline: float = float("inf")) -> JourneyPaths:
+    """The learners' paths of plan ``x`` (learners per option). Repeat-removing swaps and
+    exact splits stop at ``deadline`` or after SWAP_SECONDS (at least 0.2 s)."""
     gr = problem.groups
     classes = gr.classes or []
     in_journey = np.flatnonzero(gr.journey >= 0) if gr.journey is not None else np.zeros(0, int)
@@ -53,7 +56,8 @@ def journey_paths(data: PlanningData, problem: Problem, x: np.ndarray) -> Journe
     cls = gr.journey[problem.g[used]]
     site = problem.pools.site[problem.p]
     setting = problem.pools.setting[problem.p]
-    deadline = time.perf_counter() + SWAP_SECONDS
+    now = time.perf_counter()
+    deadline = max(now + 0.2, min(deadline, now + SWAP_SECONDS))
     ids = data.demand["demand_id"].astype(str).to_numpy(dtype=object)
     weeks = data.demand["weeks"].to_numpy(np.int64)
     rows, opts, ns = [], [], []

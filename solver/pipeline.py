@@ -54,7 +54,7 @@ def solve(data: PlanningData, options: SolveOptions | None = None,
     x = np.zeros(len(problem.g))
     for part, r in zip(parts, results):
         x[part] = r.x
-    paths = journey_paths(data, problem, x)
+    paths = journey_paths(data, problem, x, deadline)
     alloc = allocations(data, problem, x, paths)
     unplaceable = {problem.groups.fair_keys[f] for r in results for f in r.unplaceable}
     reachable = {problem.groups.fair_keys[f] for f in np.unique(problem.groups.fair[problem.g])}

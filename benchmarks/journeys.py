@@ -62,7 +62,7 @@ def run_one(variant: str, seed: int, limit: float) -> dict:
     from placement_planner.build import build_planning_data
     from placement_planner.journeys import check_journeys
     from placement_planner.solver import SolveOptions, solve
-    from placement_planner.solver.journeys import journey_paths
+    from placement_planner.solver.journeys import plan_paths
     from placement_planner.solver.problem import build_problem
     t = tables(variant, seed)
     data = build_planning_data(sites=t["Sites"], capacity=t["Capacity"], demand=t["Demand"],
@@ -71,18 +71,7 @@ def run_one(variant: str, seed: int, limit: float) -> dict:
     t0 = time.perf_counter()
     plan = solve(data, SolveOptions(time_limit_s=limit))
     wall = time.perf_counter() - t0
-    # the bound on repeats for this plan: the same function readback uses, from its rows
-    from placement_planner.solver.problem import find_options
-    a = plan.allocations
-    x = np.zeros(len(pr.g))
-    rows_of = {d: i for i, d in enumerate(data.demand["demand_id"].astype(str))}
-    g = pr.groups.of_row[[rows_of[d] for d in a["demand_id"]]] if len(a) else np.zeros(0, int)
-    from placement_planner.solver.pools import fold
-    pool = [pr.pools.index[(pr.sites.index[s], pr.groups.profession[gi], st)]
-            for s, gi, st in zip(a["site_id"], g, fold(a["setting"]))]
-    v = find_options(pr, g, np.array(pool, dtype=np.int64), a["start_week"].to_numpy(np.int64))
-    np.add.at(x, v, a["learners"].to_numpy(float))
-    paths = journey_paths(data, pr, x)
+    paths = plan_paths(data, plan.allocations)   # the repeats' bound of this plan
     problems = check_journeys(data, plan)
     return dict(variant=variant, rows=len(data.demand), journeys=int(data.demand["journey"].nunique()),
                 learners=int(data.demand.groupby("journey")["learners"].first().sum()),

@@ -354,3 +354,13 @@ def _swap(paths: np.ndarray, site: np.ndarray, setting: np.ndarray, required: tu
                         break
                 if improved:
                     break
+
+
+def plan_paths(data: PlanningData, alloc: pd.DataFrame) -> JourneyPaths:
+    """The learners' paths of a plan given only as allocation rows (e.g. a plan put together
+    from kept and re-planned parts): the rows' learners back on the placement options, then
+    the same split as the solver's. Rows that are no longer an option are left out."""
+    from placement_planner.solver.problem import build_problem, plan_amounts
+    problem = build_problem(data)
+    x = plan_amounts(data, problem, alloc).astype(float)
+    return journey_paths(data, problem, x)

@@ -234,3 +234,16 @@ def test_start_from_a_plan_with_journeys_still_gives_whole_journeys():
     data, first = run(sites, capacity, demand)
     _, again = run(sites, capacity, demand, start_from=first.allocations)
     assert again.tier_values == first.tier_values
+
+
+def test_paths_can_be_rebuilt_from_the_allocations_alone():
+    from placement_planner.solver.journeys import plan_paths
+    data, plan = run([site("A"), site("C", 52.01)],
+                     [cap("A", 2, "acute"), cap("C", 2, "community")],
+                     [dem("J1", 2, 0, "J", "acute,community"), dem("J2", 2, 4, "J"),
+                      dem("K1", 1, 0, "K"), dem("K2", 1, 4, "K"), dem("P", 1, 8)])
+    rebuilt = plan_paths(data, plan.allocations)
+    again = type(plan)(allocations=plan.allocations, status=plan.status, journeys=rebuilt.frame)
+    assert check_journeys(data, again) == []
+    assert len(rebuilt.frame) == len(plan.journeys) == 6
+    assert rebuilt.repeats == plan.tier_values["variety"] == 0

@@ -36,15 +36,41 @@ class PartResult:
 
 def solve_part(model: PartModel, tiers: tuple[Tier, ...], deadline: float,
                progress: Progress | None) -> PartResult:
+    """One part through every tier, from scratch."""
+    state = begin_part(model, deadline)
+    if state is None:
+        return PartResult(x=np.zeros(len(model.ub)), infeasible=True)
+    return run_tiers(state, tiers, deadline, progress)
+
+
+@dataclass
+class PartState:
+    """A part between its tiers: the model with the tiers done so far kept, and its result."""
+    model: PartModel
+    hp: HighsPart
+    res: PartResult
+    locked_only: np.ndarray
+    done: int = 0                    # tiers run so far
+
+
+def begin_part(model: PartModel, deadline: float) -> PartState | None:
+    """The part's model with its locked rows kept and the first plan; None when the locks
+    cannot all be kept."""
     hp = HighsPart(model)
-    res = PartResult(x=np.zeros(hp.n_x))
     if model.lock_errors or not hp.keep_locked(deadline):
-        res.infeasible = True
-        return res
-    res.bound = _trivial_bound(model)
+        return None
+    res = PartResult(x=np.zeros(hp.n_x), bound=_trivial_bound(model))
     locked_only = hp.values.copy()
     hp.values = _first_plan(hp, model, deadline)
-    for tier in tiers:
+    return PartState(model, hp, res, locked_only)
+
+
+def run_tiers(state: PartState, tiers: tuple[Tier, ...], deadline: float,
+              progress: Progress | None, upto: int | None = None) -> PartResult:
+    """Run the part's tiers from where it stopped, up to ``upto`` tiers in all (default all);
+    the result holds the plan and bound so far."""
+    hp, model, res = state.hp, state.model, state.res
+    for tier in tiers[state.done:upto]:
         if progress is not None and progress.cancelled:
             res.stopped, res.proven = "cancelled", False
             break
@@ -60,9 +86,10 @@ def solve_part(model: PartModel, tiers: tuple[Tier, ...], deadline: float,
         else:
             cost, maximise, snap = OBJECTIVES[tier](hp)
             if not np.any(cost):
+                state.done += 1
                 continue
             if tier is Tier.PLACED and hp.n_x >= PDLP_MIN_COLUMNS:
-                r = _placed_by_pdlp(hp, model, cost, locked_only, deadline, progress)
+                r = _placed_by_pdlp(hp, model, cost, state.locked_only, deadline, progress)
             else:
                 r = None
             if r is None:
@@ -77,9 +104,10 @@ def solve_part(model: PartModel, tiers: tuple[Tier, ...], deadline: float,
                 res.bound = min(res.bound, r.bound)
             if not r.stopped:
                 hp.keep_at_least(cost, r.value, maximise, exact=snap is not None)
-        res.seconds[tier.value] = time.perf_counter() - t0
+        res.seconds[tier.value] = res.seconds.get(tier.value, 0.0) + time.perf_counter() - t0
         if res.stopped or res.trouble:
             break
+        state.done += 1
     res.x = hp.values[:hp.n_x].copy()
     res.placed = float(res.x @ model.weight)
     res.bound = max(res.bound, res.placed)
@@ -99,27 +127,78 @@ def _note(res: PartResult, tier: Tier, stopped: str) -> str:
 
 def solve_parts(models: list[PartModel], tiers: tuple[Tier, ...], deadline: float,
                 threads: int, progress: Progress | None) -> list[PartResult]:
-    """Largest parts first; each gets a share of the time left in proportion to its size.
-    Time that finished parts leave unused is not lost: once no part waits to start, a worker
-    that is free solves again, smallest first, each part that ran out of its own share (the
-    parts waiting for this share the time left; the last of them runs to the overall deadline). The second run replaces the first only when it proves every
-    tier, so a part ends ``time_limit`` only when it could not finish in the whole solve's time
-    (or no worker was free to give it more)."""
+    """Two passes over the parts, largest first, each part within a share of the pass's time
+    in proportion to its size.
+
+    First pass (when tier 1, placed, is the first tier): every part gets its locks kept, its
+    first plan and tier 1, so that every part has its tier-1 plan and LP bound before any part
+    spends time on the lower tiers (national, before this: 38 of 60 parts had no LP bound when
+    the time ran out, and their bound was "everyone placed"). It may use ``FIRST_PASS_SHARE``
+    of the time; a part whose tier 1 its share cut short goes on with it in the second pass.
+    Second pass: the other tiers, each part with a share of the time left. Time that finished
+    parts leave unused is not lost: once no part waits to start, a worker that is free solves
+    again, smallest first, each part that ran out of its own share (the parts waiting for this
+    share the time left). The second run replaces the first only when it proves every tier, so
+    a part ends ``time_limit`` only when it could not finish in the whole solve's time (or no
+    worker was free to give it more)."""
     sizes = np.array([max(1, m.rows.row.size) for m in models], dtype=float)
-    remaining = [sizes.sum()]
     done = [0]
     started = [0]
     results: list[PartResult | None] = [None] * len(models)
+    states: list[PartState | None] = [None] * len(models)
     short: list[int] = []            # parts stopped by their own share, not the deadline
     lock = threading.Lock()
+
+    def each(work) -> None:
+        if threads <= 1 or len(models) <= 1:
+            for i in range(len(models)):
+                work(i)
+        else:
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                list(pool.map(work, range(len(models))))
+
+    def own_share(i: int, until: float, left: float) -> float:
+        now = time.perf_counter()
+        share = min(1.0, sizes[i] * threads / max(left, 1.0))
+        return min(until, now + max(0.5, (until - now) * share))
+
+    first = 1 if tiers and tiers[0] is Tier.PLACED else 0
+    if first:
+        now = time.perf_counter()
+        pass_end = min(deadline, now + FIRST_PASS_SHARE * max(0.0, deadline - now))
+        left1 = [sizes.sum()]
+
+        def first_pass(i: int) -> None:
+            # a part on the PDLP path gets the whole pass: PDLP cannot go on where it stopped
+            own = pass_end if models[i].ub.size >= PDLP_MIN_COLUMNS else \
+                own_share(i, pass_end, left1[0])
+            state = begin_part(models[i], deadline)
+            if state is None:
+                results[i] = PartResult(x=np.zeros(len(models[i].ub)), infeasible=True)
+            else:
+                results[i] = run_tiers(state, tiers, own, progress, upto=first)
+                states[i] = state
+            with lock:
+                left1[0] -= sizes[i]
+        each(first_pass)
+        if progress is not None:
+            progress.report(f"tier 1 of {len(models)} parts", fraction=0.3)
+    remaining = [sizes.sum()]
 
     def run(i: int) -> None:
         with lock:
             started[0] += 1
-        now = time.perf_counter()
-        share = min(1.0, sizes[i] * threads / max(remaining[0], 1.0))
-        own = min(deadline, now + max(0.5, (deadline - now) * share))
-        result = solve_part(models[i], tiers, own, progress)
+        own = own_share(i, deadline, remaining[0])
+        state, states[i] = states[i], None
+        if results[i] is not None and results[i].infeasible:
+            result = results[i]
+        elif state is None:
+            result = solve_part(models[i], tiers, own, progress)
+        else:
+            if state.res.stopped == "time_limit" and not state.res.trouble:
+                state.res.stopped, state.res.proven = "", True    # tier 1 goes on
+            result = state.res if state.res.stopped or state.res.trouble or \
+                state.done >= len(tiers) else run_tiers(state, tiers, own, progress)
         results[i] = result
         with lock:
             if result.stopped == "time_limit" and own < deadline:
@@ -143,15 +222,11 @@ def solve_parts(models: list[PartModel], tiers: tuple[Tier, ...], deadline: floa
             if again.proven and not (again.stopped or again.trouble or again.infeasible):
                 results[j] = again
 
-    if threads <= 1 or len(models) <= 1:
-        for i in range(len(models)):
-            run(i)
-    else:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            list(pool.map(run, range(len(models))))
+    each(run)
     return results
 
 
+FIRST_PASS_SHARE = 0.6     # of the time: tier 1 of every part, before any lower tier
 RETRY_MIN_S = 1.0          # a second run of a part needs at least this much time left
 PDLP_MIN_COLUMNS = 300_000   # below this, column generation proves optimality fast enough
 ROUND_FROM = (0.35, 0.25, 0.45, 1.0)
@@ -166,7 +241,7 @@ def _placed_by_pdlp(hp: HighsPart, model: PartModel, cost: np.ndarray, locked_on
     left = deadline - time.perf_counter()
     a = hp.matrix()[:, :n].tocsc()
     lp = pdlp_solution(a, hp.row_lo, hp.row_up, hp.col_up[:n], cost[:n],
-                       time_limit=min(25.0, max(0.5, 0.45 * left), max(0.1, left)), progress=progress)
+                       time_limit=min(25.0, max(0.5, 0.7 * left), max(0.1, left)), progress=progress)
     if lp is None:
         return None
     x_lp, y = lp

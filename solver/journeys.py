@@ -142,18 +142,19 @@ def split_paths(per_pos, y: int, site: np.ndarray, setting: np.ndarray, required
     if path_repeats(paths, site) > floor:
         _swap(paths, site, setting, required, deadline)
     if path_repeats(paths, site) > floor:
-        exact = _exact_split(per_pos, y, site, setting, required, deadline)
+        exact = _exact_split(per_pos, y, site, setting, required, deadline, paths)
         if exact is not None and path_repeats(exact, site) < path_repeats(paths, site):
             paths = exact
     return paths
 
 
-def _exact_split(per_pos, y, site, setting, required, deadline, max_types: int = 20000):
+def _exact_split(per_pos, y, site, setting, required, deadline, start, max_types: int = 20000):
     """The split with the fewest repeats, as a small integer programme over path types (one
     option per row, covering every required setting): z_P learners on type P, the learners of
-    each (row, option) used exactly. None when there are too many types or no time."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
+    each (row, option) used exactly; from the split ``start``. None when there are too many
+    types or no time."""
     from scipy.sparse import coo_matrix
+    from placement_planner.solver.mip import restricted_mip
     sizes = [len(p[0]) for p in per_pos]
     if np.prod(sizes, dtype=float) > max_types or time.perf_counter() >= deadline:
         return None
@@ -175,13 +176,20 @@ def _exact_split(per_pos, y, site, setting, required, deadline, max_types: int =
             rhs.append(float(n))
     a = coo_matrix((np.ones(sum(len(c) for c in cols)),
                     (np.concatenate(rows), np.concatenate(cols))),
-                   shape=(len(rhs), len(types))).tocsr()
-    res = milp(cost, constraints=LinearConstraint(a, rhs, rhs), integrality=np.ones(len(types)),
-               bounds=Bounds(0, y),
-               options={"time_limit": max(0.1, deadline - time.perf_counter())})
-    if res.x is None:
+                   shape=(len(rhs), len(types))).tocsc()
+    hint = np.zeros(len(types))
+    index = {tuple(t): i for i, t in enumerate(types.tolist())}
+    for t in start.tolist():
+        hint[index[tuple(t)]] += 1
+    rhs = np.array(rhs)
+    word, z = restricted_mip(a, cost, np.zeros(len(types)), np.full(len(types), float(y)), rhs,
+                             rhs, np.ones(len(types), bool), False, hint, deadline, None,
+                             lambda b: float(np.ceil(b - 1e-6)), 1)
+    if z is None:
         return None
-    z = np.round(res.x).astype(np.int64)
+    z = np.round(z).astype(np.int64)
+    if np.any(z < 0) or np.any(np.abs(a @ z - rhs) > 0.5):
+        return None
     return np.repeat(types, z, axis=0)
 
 

@@ -192,3 +192,14 @@ def test_params_switches_are_read_and_a_broken_file_is_located(tmp_path):
     bad.write_text("schedule_params:\n  just words here\n", encoding="utf-8")
     assert read_params(bad, problems) == []
     assert [(p.sheet, p.row) for p in problems.errors] == [("bad.yml", 2)]
+
+
+def test_a_year_that_is_no_number_is_left_blank_with_a_warning(tmp_path):
+    def words(t):
+        t["students"] = t["students"].astype(object)
+        t["students"].loc[0, "year"] = "YearA"
+    conversion = convert([_write(tmp_path, words)], trust="RTF")
+    (w,) = [p for p in conversion.problems if p.column == "year"]
+    assert (w.sheet, w.row, w.severity.value) == ("students", 2, "WARNING") and "YearA" in w.message
+    demand = conversion.tables["Demand"]
+    assert demand.loc[demand["journey"] == "Student101", "year"].isna().all()

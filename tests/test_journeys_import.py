@@ -234,3 +234,17 @@ def test_an_exported_plan_with_journeys_reopens_with_the_inputs_problems_only(tm
         [(p.sheet, p.row, p.message) for p in before.problems]
     assert after.data.demand[["demand_id", "journey", "required_settings"]].equals(
         before.data.demand[["demand_id", "journey", "required_settings"]])
+
+
+def test_messy_cells_numeric_ids_semicolons_and_case(tmp_path):
+    rows = [_row("D1", journey=1001, start=0, required="Acute; COMMUNITY "), _row("D2", journey="1001 ", start=6),
+            _row("D3", journey=1001.0, start=12, required=" icu")]
+    capacity = [["S1", "Adult Nursing", s, MON, _week(40), 4] for s in ("acute", "community", "Critical Care")]
+    result = _load(tmp_path, rows, capacity)
+    assert not result.problems.errors
+    p = _only(result.problems, "WARNING")      # the two rows' lists differ: united
+    assert "acute, community, critical care" in p.message
+    demand = result.data.demand
+    assert set(demand["journey"]) == {"1001"}
+    assert demand.loc[demand["demand_id"] == "D1", "required_settings"].iat[0] == ("acute", "community")
+    assert demand.loc[demand["demand_id"] == "D3", "required_settings"].iat[0] == ("critical care",)

@@ -382,6 +382,10 @@ def _students(sheet: _Sheet, placements, problems) -> list[dict]:
         if "year" in sheet.frame and _text(sheet.frame["year"].iat[i]):
             reading = read_number(sheet.frame["year"].iat[i], "year", whole=True)
             year = int(reading.value) if reading.value is not None and not reading.error else None
+            if year is None:
+                problems.warning("students", row, "year", f"year '{_text(sheet.frame['year'].iat[i])}' is not a "
+                                 f"number; the student's Demand rows leave year blank (it is not used in "
+                                 f"planning).", value=_text(sheet.frame["year"].iat[i]), file=sheet.file)
         out.append({"id": sid, "row": row, "cohort": cohort, "year": np.nan if year is None else year,
                     "university": _text(sheet.frame["university"].iat[i])})
     return out

@@ -122,3 +122,11 @@ def test_variety_repeats_counts_k_minus_1_per_site_and_learner():
                          + [("K", "E1", 1, "A", "acute", 0, 4)], columns=JOURNEY_COLUMNS)
     assert variety_repeats(paths) == 2 + 1
     assert variety_repeats(paths.iloc[:0]) == 0
+
+
+def test_a_learner_at_a_suspended_site_is_named():
+    data = _data()
+    sites = data.sites.copy()
+    sites.loc[sites["site_id"] == "C", "quality"] = "suspended"
+    found = check_journeys(dataclasses.replace(data, sites=sites), _plan())
+    assert found == ["C is suspended but has learners placed"]

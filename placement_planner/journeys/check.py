@@ -13,7 +13,8 @@ tests can say exactly what is wrong. The rules:
 4. every learner covers each required setting (the union over the journey's rows, compared
    lower-case and stripped) and a row with a fixed setting is placed in it;
 5. a learner's placements never overlap in time, each starting within its row's flex;
-6. no site, profession and setting has more learners on placement in a week than it offers.
+6. no site, profession and setting has more learners on placement in a week than it offers, and
+   no learner is placed at a suspended site.
 """
 
 from __future__ import annotations
@@ -159,6 +160,9 @@ def _capacity(data, alloc, info) -> list[str]:
         for week in range(int(r.start_week), int(r.start_week) + int(row.weeks)):
             used[key][week] += int(r.learners)
     out = []
+    quality = dict(zip(data.sites["site_id"].astype(str), data.sites["quality"].astype(str)))
+    for site in sorted({k[0] for k in used if quality.get(k[0]) == "suspended"}):
+        out.append(f"{site} is suspended but has learners placed")
     for key, weeks in used.items():
         for week, n in sorted(weeks.items()):
             if n > offered[key][week]:

@@ -191,21 +191,12 @@ def nearest_beyond(ctx: Context, rows: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def nearest_sites(ctx: Context, rows: np.ndarray) -> np.ndarray:
     """Site position of each row's nearest eligible site (within reach first, then beyond
-    it); -1 when the row has no coordinates or no site offers it places at all."""
-    rows = np.asarray(rows, dtype=np.int64)
-    if not len(rows):
-        return np.zeros(0, dtype=np.int64)
-    key_of_row, reps, pairs = key_pairs(ctx, rows)
-    best = np.full(len(reps), -1, dtype=np.int64)
-    located = ~np.isnan(pairs.dist_km)
-    k, pool, dist = pairs.d[located], pairs.pool[located], pairs.dist_km[located]
-    order = np.lexsort((dist, k))
-    k_sorted = k[order]
-    first = np.flatnonzero(np.r_[True, k_sorted[1:] != k_sorted[:-1]]) if len(k_sorted) else k_sorted
-    best[k_sorted[first]] = ctx.pools["site_pos"].to_numpy()[pool[order][first]]
-    missing = np.flatnonzero(best < 0)
-    best[missing] = nearest_beyond(ctx, reps[missing])[0]
-    return best[key_of_row]
+    it); -1 when the row has no coordinates or no site offers it places at all.
+
+    The nearest eligible site within reach, when there is one, is the nearest eligible site
+    of all; when there is none, the nearest beyond reach is too. So this is ``nearest_beyond``,
+    without the pairs within reach (national demand: 0.5 s instead of 1.4 s)."""
+    return nearest_beyond(ctx, np.asarray(rows, dtype=np.int64))[0]
 
 
 def window_ok(ctx: Context, grid: np.ndarray, d: np.ndarray, pool: np.ndarray) -> np.ndarray:

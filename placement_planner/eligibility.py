@@ -23,9 +23,17 @@ __all__ = ["EARTH_RADIUS_KM", "distance_km", "eligible", "reachable", "same_or_b
 
 
 def same_or_blank(wanted: np.ndarray, offered: np.ndarray) -> np.ndarray:
-    """(n x m): the demand asks for nothing ("") or for exactly what the pool offers."""
-    wanted = np.asarray(wanted, dtype=object)[:, None]
-    return (wanted == "") | (wanted == np.asarray(offered, dtype=object)[None, :])
+    """(n x m): the demand asks for nothing ("") or for exactly what the pool offers.
+
+    The texts are turned into shared integer codes first, so the (n x m) comparison is on
+    integers (several times faster than comparing Python strings at national scale)."""
+    wanted = np.asarray(wanted, dtype=object)
+    offered = np.asarray(offered, dtype=object)
+    both = np.concatenate([wanted, offered]).astype(str)
+    _, codes = np.unique(both, return_inverse=True)
+    codes = codes.reshape(-1)
+    w, o = codes[:len(wanted)], codes[len(wanted):]
+    return (wanted == "")[:, None] | (w[:, None] == o[None, :])
 
 
 def distance_km(lat, lon, site_lat, site_lon) -> np.ndarray:

@@ -159,3 +159,90 @@ def test_the_random_cases_are_not_trivial():
     results = [reference(random_journeys(s)) for s in range(40)]
     assert sum(1 for best, _ in results if best > 0) >= 30
     assert sum(1 for _, least in results if least > 0) >= 3
+
+
+def brute_force_split(per_row, y, required):
+    """Fewest repeats over every way of handing each row's placements to the y learners
+    (None when no way gives every learner every required setting)."""
+    import itertools
+    units = [[opt for opt, n in row for _ in range(n)] for row in per_row]
+    best = None
+    for orders in itertools.product(*[set(itertools.permutations(u)) for u in units]):
+        total = 0
+        for learner in range(y):
+            mine = [orders[i][learner] for i in range(len(per_row))]
+            if not set(required) <= {setting for _, setting in mine}:
+                break
+            sites = [site for site, _ in mine]
+            total += len(sites) - len(set(sites))
+        else:
+            best = total if best is None else min(best, total)
+    return best
+
+
+def random_class_plan(rnd):
+    """A plan of one journey class that keeps the aggregated rule: per required setting at
+    least y of the rows' placements are in it (drawn again until it does)."""
+    while True:
+        y, k = rnd.randint(2, 3), rnd.randint(2, 3)
+        options = [(f"S{rnd.randint(0, 2)}", rnd.choice(SETTINGS))
+                   for _ in range(rnd.randint(3, 6))]
+        required = tuple(rnd.sample(SETTINGS, 2))
+        per_row = []
+        for _ in range(k):
+            left, row = y, {}
+            while left:
+                v = rnd.randrange(len(options))
+                n = rnd.randint(1, left)
+                row[v] = row.get(v, 0) + n
+                left -= n
+            per_row.append(row)
+        if all(sum(n for row in per_row for v, n in row.items() if options[v][1] == s) >= y
+               for s in required):
+            return y, k, options, required, per_row
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_split_into_paths_is_as_good_as_brute_force(seed):
+    """For a fixed plan of one journey class (learners per row and option) that keeps the
+    aggregated setting rule, a split with every required setting for every learner exists
+    (König), and the solver's split finds one that repeats no more than the best of every
+    possible hand-out."""
+    import numpy as np
+    from placement_planner.solver.journeys import path_repeats, split_paths, visit_bound
+    y, k, options, required, per_row = random_class_plan(random.Random(seed))
+    site = np.array([int(s[1:]) for s, _ in options])
+    setting = np.array([st for _, st in options], dtype=object)
+    hand = [[(options[v], n) for v, n in row.items()] for row in per_row]
+    best = brute_force_split(hand, y, required)
+    assert best is not None                              # the aggregated rule is exact
+    per_pos = [(np.array(list(r), dtype=np.int64), np.array(list(r.values()), dtype=np.int64))
+               for r in per_row]
+    paths = split_paths(per_pos, y, site, setting, required, deadline=float("inf"))
+    assert paths.shape == (y, k)
+    for i, row in enumerate(per_row):                    # every placement handed out once
+        assert dict(zip(*np.unique(paths[:, i], return_counts=True))) == row
+    for p in paths:
+        assert set(required) <= set(setting[p])
+    assert path_repeats(paths, site) == best >= visit_bound(per_pos, y, site)
+
+
+def test_the_split_cases_need_more_than_the_first_colouring():
+    """Some of those cases are ones where the first colouring alone repeats more than the
+    best split (the swaps and the exact split are needed), and some cannot reach the bound."""
+    import numpy as np
+    from placement_planner.solver import journeys as J
+    worse = above = 0
+    for seed in range(300):
+        y, k, options, required, per_row = random_class_plan(random.Random(seed))
+        site = np.array([int(s[1:]) for s, _ in options])
+        setting = np.array([st for _, st in options], dtype=object)
+        per_pos = [(np.array(list(r), dtype=np.int64), np.array(list(r.values()), dtype=np.int64))
+                   for r in per_row]
+        best = brute_force_split([[(options[v], n) for v, n in row.items()] for row in per_row],
+                                 y, required)
+        units = [(i, int(v), int(n)) for i, (vs, ns) in enumerate(per_pos) for v, n in zip(vs, ns)]
+        first = J._colour(J._bins(units, y, site, setting, required), k, y)
+        worse += J.path_repeats(first, site) > best
+        above += best > J.visit_bound(per_pos, y, site)
+    assert worse >= 2 and above >= 1

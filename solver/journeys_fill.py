@@ -42,9 +42,9 @@ def journey_fill(a, row_up: np.ndarray, model: PartModel, values: np.ndarray,
     order = sorted(range(len(model.journeys)), key=lambda j: (
         -float(weight[model.journeys[j].by_pos[0][0]]),
         sum(len(c) for c in model.journeys[j].by_pos)))
-    for j in order:
-        if time.perf_counter() > deadline:
-            break
+    for done, j in enumerate(order):
+        if done % 64 == 63 and time.perf_counter() > deadline:
+            break                   # like the greedy fill: some classes even past the limit
         jc = model.journeys[j]
         every = np.concatenate(jc.by_pos)
         pos = np.repeat(np.arange(len(jc.by_pos)), [len(c) for c in jc.by_pos])

@@ -9,9 +9,27 @@ from placement_planner.solver.highs_part import HighsPart, multiples_snap, whole
 
 
 def placed_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
-    """1. Weighted learners placed (maximised)."""
+    """1. Weighted learners placed (maximised).
+
+    In a part with journeys whose first plan already places every learner of every group
+    (every weight above 0), that plan reaches the "everyone placed" bound, so the tier is
+    proven without an LP: the demand rows are held full for the tiers after it, which is the
+    same as keeping tier 1 at its optimum, and the tier is skipped."""
     w = hp.model.weight
+    if hp.model.journeys and _everyone_placed(hp):
+        n_d = hp.model.rows.n_demand
+        hp.set_row_bounds(np.arange(n_d), hp.row_up[:n_d], hp.row_up[:n_d])
+        return np.zeros(hp.n_cols), True, None
     return _pad(hp, w), True, multiples_snap(w, True)
+
+
+def _everyone_placed(hp: HighsPart) -> bool:
+    m = hp.model
+    n_d = m.rows.n_demand
+    if not n_d or np.any(m.weight <= 0):
+        return False
+    placed = np.bincount(m.rows.row[:hp.n_x], weights=hp.values[:hp.n_x], minlength=n_d)
+    return bool(np.all(placed >= hp.row_up[:n_d] - 1e-6))
 
 
 def keep_previous_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:

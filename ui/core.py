@@ -131,6 +131,9 @@ def analyse(data: PlanningData, plan: Plan) -> Results:
         unplaced = journeys.with_journey_column(data, unplaced)
         allocations = journeys.with_journey_column(data, allocations)
         schedule = journeys.build_schedule(data, plan.journeys, plan.allocations)
+        if not schedule.has_paths:      # a plan reopened without its Journeys sheet: split it again
+            plan = journeys.with_paths_again(data, plan)
+            schedule = journeys.build_schedule(data, plan.journeys, plan.allocations)
         summary.setdefault("site_repeats", journeys.site_repeats(plan.journeys) if schedule.has_paths else None)
     return Results(plan=plan, summary=summary, allocations=allocations, unplaced=unplaced,
                    gaps=analysis.gaps_table(data, plan, ctx),

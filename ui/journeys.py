@@ -247,6 +247,20 @@ def with_journey_column(data: PlanningData, table: pd.DataFrame) -> pd.DataFrame
     return out
 
 
+def with_paths_again(data: PlanningData, plan):
+    """The plan with learners' paths split again from its allocations by the solver's own split
+    (a plan reopened from a file without its Journeys sheet); the plan unchanged when that fails."""
+    from dataclasses import replace
+
+    try:
+        from placement_planner.solver.journeys import plan_paths
+
+        frame = plan_paths(data, plan.allocations).frame
+    except Exception:     # allocations that are no longer options of this data: no paths shown
+        return plan
+    return replace(plan, journeys=frame) if len(frame) else plan
+
+
 # ---- A reopened project's Journeys sheet ---------------------------------------------------
 def journeys_from_sheet(frame: pd.DataFrame | None, data: PlanningData) -> pd.DataFrame | None:
     """Plan.journeys from an output workbook's Journeys sheet (the contract's columns), when it

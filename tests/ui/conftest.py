@@ -54,6 +54,16 @@ def region_workbook(tmp_path_factory):
     return str(path)
 
 
+@pytest.fixture(scope="session")
+def trust_workbook(tmp_path_factory):
+    """The generated trust case: 2,000 nursing learners on 4-placement journeys, 150 wards."""
+    from placement_planner.generate import generate_workbook
+
+    path = tmp_path_factory.mktemp("trust") / "trust.xlsx"
+    generate_workbook("trust", 1, path)
+    return str(path)
+
+
 def open_and_wait(qtbot, window, paths):
     with qtbot.waitSignal(window.project.loaded, timeout=60000):
         window.open_files([str(p) for p in paths])

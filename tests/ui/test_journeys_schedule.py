@@ -207,10 +207,28 @@ def test_no_journeys_in_the_workbook_says_so_with_a_hint(qtbot, window):
     assert view.stack.currentIndex() == 0 and "Plan (F5)" in view.empty.text() and "3 journeys" in view.empty.text()
 
 
-def test_a_plan_without_learner_paths_says_to_plan_again(qtbot, window):
+def test_a_plan_without_learner_paths_has_them_split_again(qtbot, window):
+    """Reopened from a file without its Journeys sheet: the allocations are split into learners'
+    paths again (the solver's split), so the tab still shows every placed learner."""
     p = window.project
     p.data = journey_data()
-    p.results = core.analyse(p.data, journey_plan(journeys=False))   # e.g. reopened without its Journeys sheet
+    p.results = core.analyse(p.data, journey_plan(journeys=False))
+    p.plan_changed.emit()
+    paths = p.results.plan.journeys
+    assert len(paths) == 6 and window.journeys.stack.currentIndex() == 1
+    # The same learners per demand row and site as the allocations say.
+    alloc = journey_plan().allocations
+    alloc = alloc[alloc["demand_id"] != "SOLO"].groupby(["demand_id", "site_id"])["learners"].sum()
+    assert paths.groupby(["demand_id", "site_id"]).size().sort_index().equals(alloc.sort_index())
+
+
+def test_a_plan_whose_paths_cannot_be_found_says_to_plan_again(qtbot, window):
+    p = window.project
+    p.data = journey_data()
+    plan = journey_plan(journeys=False)
+    journey_rows = plan.allocations["demand_id"] != "SOLO"
+    plan.allocations.loc[journey_rows, "setting"] = "maternity"     # no such places: no longer options
+    p.results = core.analyse(p.data, plan)
     p.plan_changed.emit()
     assert "no learner paths" in window.journeys.empty.text()
     assert p.results.summary["site_repeats"] is None

@@ -18,14 +18,11 @@ SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def trust_slice(tmp_path_factory):
+def trust_slice(trust_workbook):
     """The first 14 journeys of the trust case (30 learners, 120 placements), planned."""
-    from placement_planner.generate import generate_workbook
     from placement_planner.io import load_workbooks
 
-    book = tmp_path_factory.mktemp("trust") / "trust.xlsx"
-    generate_workbook("trust", 1, book)
-    data = load_workbooks([str(book)]).data
+    data = load_workbooks([trust_workbook]).data
     names = sorted(set(data.demand["journey"]) - {""}, key=natural_key)[:14]
     data = dataclasses.replace(data, demand=data.demand[data.demand["journey"].isin(names)].reset_index(drop=True))
     return data, core.plan_and_analyse(data, Progress())

@@ -4,20 +4,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt
 
 from conftest import open_and_wait, plan_and_wait
 from placement_planner.ui.models.journey_model import INFO, SPAN_ROLE
-
-
-@pytest.fixture(scope="module")
-def trust_workbook(tmp_path_factory):
-    from placement_planner.generate import generate_workbook
-
-    path = tmp_path_factory.mktemp("trust") / "trust.xlsx"
-    generate_workbook("trust", 1, path)
-    return str(path)
 
 
 def test_trust_case_in_the_journeys_tab(qtbot, window, trust_workbook):

@@ -30,7 +30,8 @@ NO_JOURNEYS = ("<h3>No journeys in this workbook</h3><p>A journey is a learner's
 NOT_PLANNED = ("<h3>Plan to see each learner's journey</h3><p>This workbook has {n:,} journeys. "
                "Press Plan (F5): every learner's placements then show here week by week.</p>")
 NO_PATHS = ("<h3>This plan has no learner paths</h3><p>It was reopened from a file without a Journeys "
-            "sheet that matches its allocations. Plan again (F5) to see each learner's weeks.</p>")
+            "sheet that matches its allocations, and its allocations no longer fit the workbook's places, "
+            "so its learners' paths cannot be worked out. Plan again (F5) to see each learner's weeks.</p>")
 
 
 class JourneysView(QWidget):

@@ -4,8 +4,9 @@ The plain greedy fill (greedy.py) cannot place a journey (one learner more in on
 the journey's equal-rows row), so without this the first plan of a part leaves every journey
 out and the MIP has to find them all. Here each journey class, highest weight and fewest
 options first, takes batches of learners on one path: one option per row, each required
-setting given by one of the rows, other rows at sites the path has not used yet, each option
-where the most places stay free (nearest first among equals). It only adds whole paths to the
+setting given by one of the rows, other rows in the setting with the most places left and at sites
+the path has not used yet, each option where the most places stay free (nearest first among
+equals). It only adds whole paths to the
 given plan, so every row the plan keeps stays kept.
 """
 
@@ -94,7 +95,12 @@ def _best_path(room, pos, km, jc, k: int):
     if not all(np.any(ok & (pos == i)) for i in range(k)):
         return None
     rank = np.lexsort((km, -room))
-    best_any = [rank[ok[rank] & (pos[rank] == i)][:TOP] for i in range(k)]
+    # rows that give no required setting take the setting with the most places left, so the
+    # scarcer settings stay free for the learners who need them
+    names, code = np.unique(jc.setting.astype(str), return_inverse=True)
+    plenty = np.bincount(code, weights=np.where(ok, room, 0.0), minlength=len(names))
+    free_rank = np.lexsort((km, -room, -plenty[code]))
+    best_any = [free_rank[ok[free_rank] & (pos[free_rank] == i)][:TOP] for i in range(k)]
     best_in = {s: [rank[ok[rank] & (pos[rank] == i) & (jc.setting[rank] == s)][:TOP]
                    for i in range(k)] for s in jc.required}
     best = None

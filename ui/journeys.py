@@ -258,7 +258,15 @@ def with_paths_again(data: PlanningData, plan):
         frame = plan_paths(data, plan.allocations).frame
     except Exception:     # allocations that are no longer options of this data: no paths shown
         return plan
-    return replace(plan, journeys=frame) if len(frame) else plan
+    # Only a split of every journey learner the allocations place: a learner left out would
+    # show as not placed.
+    alloc = plan.allocations[plan.allocations["demand_id"].isin(set(data.demand.loc[
+        data.demand["journey"] != "", "demand_id"]))]
+    placed = alloc.groupby(["demand_id", "site_id"])["learners"].sum()
+    split = frame.groupby(["demand_id", "site_id"]).size()
+    if not len(frame) or not split.sort_index().equals(placed.astype(split.dtype).sort_index()):
+        return plan
+    return replace(plan, journeys=frame)
 
 
 # ---- A reopened project's Journeys sheet ---------------------------------------------------

@@ -27,6 +27,7 @@ import sys
 import time
 
 import numpy as np
+import pandas as pd
 
 VARIANTS = ("trust", "per-student", "own-homes")
 
@@ -47,7 +48,7 @@ def tables(variant: str, seed: int):
             part["journey"] = f"{jid}-L{k + 1}" if n > 1 else jid
             part["demand_id"] = [f"{r}-L{k + 1}" if n > 1 else r for r in rows_j["demand_id"]]
             rows.append(part)
-    d = t["Demand"] = __import__("pandas").concat(rows, ignore_index=True)
+    d = t["Demand"] = pd.concat(rows, ignore_index=True)
     if variant == "own-homes":
         rng = np.random.default_rng(seed)
         codes, uniques = d["journey"].factorize()

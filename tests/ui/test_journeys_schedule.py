@@ -180,6 +180,14 @@ def test_choosing_a_site_on_the_map_or_utilisation_shows_its_weeks(qtbot, shown)
     assert "Sites by week" in shown.status.currentMessage()
 
 
+def test_an_edit_marks_the_schedule_out_of_date(qtbot, shown):
+    view = shown.journeys
+    assert view.stale.isHidden()
+    shown.project.plan_stale = True
+    shown.project.plan_changed.emit()
+    assert not view.stale.isHidden() and view.model.rowCount() == 5    # still shown, marked
+
+
 def test_summary_shows_site_repeats_only_with_journeys(qtbot, shown):
     card = shown.results.summary.cards["site_repeats"]
     assert not card.isHidden() and shown.results.summary.values["site_repeats"].text() == "1"

@@ -14,7 +14,6 @@ from placement_planner.ui import colours as C
 from placement_planner.ui.journeys import Schedule, SiteWeeks, journeys_words
 
 SPAN_ROLE = Qt.ItemDataRole.UserRole + 10     # (offset in the placement, weeks, repeat, placed, text, bg, fg)
-ROW_ROLE = Qt.ItemDataRole.UserRole + 11      # the schedule row (learner) of a model row
 INFO = [("hei", "University (HEI)"), ("profession", "Profession"), ("required", "Must include"),
         ("repeats", "Site repeats")]
 INFO_TIPS = {
@@ -123,8 +122,6 @@ class ScheduleModel(QAbstractTableModel):
             return None
         row = self.rows[index.row()]
         w = self.week_column(index.column())
-        if role == ROW_ROLE:
-            return int(row)
         if w < 0:
             return self._info(row, INFO[index.column()][0], role)
         k = int(self.schedule.cell[row, w])

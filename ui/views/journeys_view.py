@@ -16,12 +16,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QGridLay
 
 from placement_planner.ui import colours as C
 from placement_planner.ui.journeys import SiteWeeks, has_journeys, natural_key
-from placement_planner.ui.models.journey_model import INFO, ROW_ROLE, ScheduleModel
+from placement_planner.ui.models.journey_model import INFO, ScheduleModel
 from placement_planner.ui.views.journey_delegate import PlacementDelegate, WeekHeader
 from placement_planner.ui.views.site_weeks_view import SiteWeeksPanel
 
 ALL = "(all)"
-FILTERS = [("hei", "University"), ("profession", "Profession"), ("journey", "Journey")]
+# Alt+U / Alt+R / Alt+J: Alt+P is the Plan menu
+FILTERS = [("hei", "&University"), ("profession", "P&rofession"), ("journey", "&Journey")]
 NO_JOURNEYS = ("<h3>No journeys in this workbook</h3><p>A journey is a learner's successive placements "
                "planned together. Give the Demand rows of one journey the same value in a <b>journey</b> "
                "column (and, if the programme needs them, list settings such as <i>acute, community</i> "
@@ -65,11 +66,11 @@ class JourneysView(QWidget):
         bar = QGridLayout()
         for k, (column, label) in enumerate(FILTERS):
             combo = QComboBox()
-            combo.setAccessibleName(f"Show only one {label.lower()}")
+            combo.setAccessibleName(f"Show only one {label.replace('&', '').lower()}")
             combo.setMinimumContentsLength(10)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.currentIndexChanged.connect(lambda *_: self.apply_filters())
-            caption = QLabel(f"&{label}:")
+            caption = QLabel(f"{label}:")
             caption.setBuddy(combo)
             bar.addWidget(caption, 0, 2 * k)
             bar.addWidget(combo, 0, 2 * k + 1)
@@ -294,6 +295,3 @@ class JourneysView(QWidget):
             self.sites.view.setCurrentIndex(self.sites.model.index(0, self.model.week_column(index.column())))
             self.sites.view.setFocus()
             self.site_chosen.emit(site)
-
-    def selected_learner_rows(self) -> list[int]:
-        return sorted({int(i.data(ROW_ROLE)) for i in self.view.selectionModel().selectedIndexes()})

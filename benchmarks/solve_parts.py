@@ -2,9 +2,10 @@
 
     python benchmarks/solve_parts.py --scale region --seed 1 --limit 60
 
-Prints one line per part (largest first: rows, seconds per tier, stopped, proven) and the
-plan's status and wall time, so a change to the time sharing in solver/run.py can be compared
-side by side with the commit before it.
+Prints one line per part (largest first: rows, tier 1 placed and bound, whether the bound is an
+LP one, stopped, proven, seconds per tier) and the plan's status, wall time, bound and gap, so a
+change in solver/ can be compared side by side with an older tree (run this script with that
+tree first on PYTHONPATH).
 """
 
 from __future__ import annotations
@@ -31,28 +32,32 @@ def main() -> None:
                                locked=t.get("Locked"))
 
     log = []
-    inner = run_mod.solve_part
+    inner = run_mod.solve_parts
 
-    def timed(model, tiers, deadline, progress):
-        t0 = time.perf_counter()
-        r = inner(model, tiers, deadline, progress)
-        log.append((model.rows.row.size, time.perf_counter() - t0, deadline - t0, r))
-        return r
+    def logged(models, *a, **k):      # works with the one-pass and the two-pass run.py
+        results = inner(models, *a, **k)
+        log.extend((m.rows.row.size, r) for m, r in zip(models, results))
+        return results
 
-    run_mod.solve_part = timed
+    run_mod.solve_parts = logged
     opts = SolveOptions(time_limit_s=args.limit, **({"threads": args.threads} if args.threads else {}))
     t0 = time.perf_counter()
     plan = solve(data, opts)
     wall = time.perf_counter() - t0
-    run_mod.solve_part = inner
-    print(f"{'rows':>7} {'wall':>6} {'share':>6}  stopped     proven  seconds per tier")
-    for size, sec, share, r in sorted(log, key=lambda e: -e[0]):
+    run_mod.solve_parts = inner
+    print(f"{'rows':>7} {'placed':>9} {'bound':>9} {'LP bd':>5}  stopped     proven  seconds per tier")
+    for size, r in sorted(log, key=lambda e: -e[0]):
         tiers = ", ".join(f"{k} {v:.2f}" for k, v in r.seconds.items())
-        print(f"{size:>7} {sec:>6.2f} {share:>6.1f}  {r.stopped or '-':<11} {str(r.proven):<6}  {tiers}")
+        print(f"{size:>7} {r.placed:>9.1f} {r.bound:>9.1f} {'yes' if r.lp_bound or r.bound <= r.placed + 1e-6 else 'no':>5}  "
+              f"{r.stopped or '-':<11} {str(r.proven):<6}  {tiers}")
+    placed = plan.tier_values.get("placed", 0.0)
     print(f"{args.scale} seed {args.seed} limit {args.limit:g}s: status {plan.status.value}, "
-          f"wall {wall:.1f}s, {len(log)} parts, tiers {plan.tier_values}")
+          f"wall {wall:.1f}s, {len(log)} parts ({sum(r.proven for _, r in log)} proven), "
+          f"placed {placed:,.1f}, bound {plan.bound:,.1f} (gap {100 * plan.gap:.2f} %), "
+          f"parts without an LP bound {sum(1 for _, r in log if not r.lp_bound and r.bound > r.placed + 1e-6)}")
+    print(f"tiers {plan.tier_values}")
     for m in plan.messages:
-        if m.startswith("solver seconds"):
+        if m.startswith("solver seconds") or "bound is loose" in m:
             print(m)
 
 

@@ -207,7 +207,7 @@ class HighsPart:
     def lagrangian_bound(self, cost: np.ndarray, y: np.ndarray, maximise: bool) -> float:
         """A bound over ALL columns from any row prices (see bound.lagrangian_bound)."""
         return lagrangian_bound(self.matrix(), self.row_lo, self.row_up, self.col_lo,
-                                self.col_up, cost, y, maximise)
+                                self.col_up, cost, y, maximise, self.model.rows.n_demand)
 
     def _restricted_mip(self, cost, maximise: bool, keep, deadline, progress,
                         snap) -> tuple[str, bool]:

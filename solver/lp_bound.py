@@ -1,4 +1,4 @@
-"""The LP over every option of a very large part, by OR-Tools PDLP through MathOpt (in this process).
+"""The LP over every option of a very large part, by OR-Tools PDLP (in this process).
 
 Column generation needs many simplex re-solves on the biggest part (national Adult
 Nursing: 1.3M options, about 40 s); PDLP reaches the LP optimum within 0.1 % in 10-20 s
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import pickle
 import sys
-import threading
 import time
 
 import numpy as np
@@ -27,94 +26,28 @@ def pdlp_solution(a: csc_matrix, row_lo: np.ndarray, row_up: np.ndarray, col_up:
                   threads: int = 1) -> tuple[np.ndarray, np.ndarray] | None:
     """(x, row duals) of max cost.x over lo <= Ax <= up, 0 <= x <= col_up; None if it fails.
 
-    In this process, through OR-Tools MathOpt's core ``solve`` on PDLP with the model as a
-    proto: it releases the GIL while it runs (measured: another Python thread kept its pace
-    through a 25 s solve of national Adult Nursing, where ``pdlp.primal_dual_hybrid_gradient``
-    stopped every other part's Python steps), it stops at its time limit or when the deadline
-    watcher interrupts it (cancel), and stopped by the limit it still returns its last iterate;
-    any duals give a valid bound. (model_builder's "pdlp" returns no solution at its limit.)
+    In this process, by OR-Tools' ``pdlp.primal_dual_hybrid_gradient``: stopped by its time
+    limit it still returns its last iterate, and any duals give a valid bound. It holds the GIL
+    while it runs, so other parts' Python steps wait meanwhile. Measured against it (national
+    Adult Nursing, 8 million nonzeros, loaded machine): model_builder's "pdlp" returns no
+    solution at its limit; MathOpt's core ``solve`` releases the GIL and returns its last
+    iterate, but building its model proto took 5.4 s and its set-up another 7.8 s that no
+    limit or interrupter stops, so in a 20 s budget its duals were useless (bound 606,172
+    against 55,541 from this call).
     """
     if progress is not None and progress.cancelled:
         return None
     try:
-        return _mathopt_pdlp(a, row_lo, row_up, col_up, cost, time_limit, threads, progress)
+        return _pdlp(a.indptr, a.indices, a.data, row_lo, row_up, col_up, cost, a.shape,
+                     time_limit, threads, progress)
     except Exception as error:   # noqa: BLE001 - the caller falls back to column generation
         get_logger().warning("PDLP failed (%s); column generation is used instead",
                              type(error).__name__)
         return None
 
 
-def _mathopt_pdlp(a: csc_matrix, row_lo, row_up, col_up, cost, limit: float, threads: int,
-                  progress: Progress | None):
-    from ortools.math_opt import (callback_pb2, model_parameters_pb2, model_pb2,
-                                  parameters_pb2)
-    from ortools.math_opt.core.python import solver as core
-    from ortools.util.python import pybind_solve_interrupter
-
-    deadline = time.perf_counter() + max(0.1, limit)
-    n_rows, n = a.shape
-    mp = model_pb2.ModelProto()
-    v = mp.variables
-    v.ids.extend(range(n))
-    v.lower_bounds.extend(np.zeros(n).tolist())
-    v.upper_bounds.extend(np.asarray(col_up, float).tolist())
-    v.integers.extend([False] * n)
-    c = mp.linear_constraints
-    c.ids.extend(range(n_rows))
-    c.lower_bounds.extend(np.asarray(row_lo, float).tolist())
-    c.upper_bounds.extend(np.asarray(row_up, float).tolist())
-    r = a.tocsr()
-    r.sort_indices()
-    mat = mp.linear_constraint_matrix           # row-major, as the proto requires
-    mat.row_ids.extend(np.repeat(np.arange(n_rows), np.diff(r.indptr)).tolist())
-    mat.column_ids.extend(r.indices.tolist())
-    mat.coefficients.extend(r.data.astype(float).tolist())
-    nz = np.flatnonzero(cost)
-    mp.objective.maximize = True
-    mp.objective.linear_coefficients.ids.extend(nz.tolist())
-    mp.objective.linear_coefficients.values.extend(np.asarray(cost, float)[nz].tolist())
-    params = parameters_pb2.SolveParametersProto()
-    left = max(0.1, deadline - time.perf_counter())
-    params.time_limit.seconds = int(left)
-    params.time_limit.nanos = int((left % 1) * 1e9)
-    params.threads = int(threads)
-    params.pdlp.termination_criteria.simple_optimality_criteria.eps_optimal_relative = 1e-5
-    params.pdlp.termination_criteria.simple_optimality_criteria.eps_optimal_absolute = 1e-5
-    interrupter = pybind_solve_interrupter.PySolveInterrupter()
-    done = threading.Event()
-
-    def watch() -> None:      # the limit counts PDLP's iterations, not its set-up: a watcher
-        while not done.wait(0.05):            # stops it at the deadline, or on cancel
-            if time.perf_counter() > deadline or (progress is not None and progress.cancelled):
-                interrupter.interrupt()
-                return
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    try:
-        result = core.solve(mp, parameters_pb2.SOLVER_TYPE_PDLP,
-                            parameters_pb2.SolverInitializerProto(), params,
-                            model_parameters_pb2.ModelSolveParametersProto(), None,
-                            callback_pb2.CallbackRegistrationProto(), None, interrupter)
-    finally:
-        done.set()
-        watcher.join()
-    if not result.solutions:
-        raise ArithmeticError("PDLP returned no solution")
-    sol = result.solutions[0]
-    if not (sol.HasField("primal_solution") and sol.HasField("dual_solution")):
-        raise ArithmeticError("PDLP returned no primal and dual solution")
-    x, y = np.zeros(n), np.zeros(n_rows)
-    pv, dv = sol.primal_solution.variable_values, sol.dual_solution.dual_values
-    x[np.asarray(pv.ids, dtype=np.int64)] = np.asarray(pv.values, dtype=float)
-    y[np.asarray(dv.ids, dtype=np.int64)] = np.asarray(dv.values, dtype=float)
-    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
-        raise ArithmeticError("PDLP returned no usable solution")
-    return x, y
-
-
 def _pdlp(indptr, indices, data, row_lo, row_up, col_up, cost, shape, limit, threads,
           progress: Progress | None = None):
-    """The packaged build's old child path (``run_child``): PDLP's own Python call."""
     from ortools.pdlp import solvers_pb2
     from ortools.pdlp.python import pdlp
 

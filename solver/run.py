@@ -127,15 +127,16 @@ def _note(res: PartResult, tier: Tier, stopped: str) -> str:
 
 def solve_parts(models: list[PartModel], tiers: tuple[Tier, ...], deadline: float,
                 threads: int, progress: Progress | None) -> list[PartResult]:
-    """Two passes over the parts, largest first, each part within a share of the pass's time
-    in proportion to its size.
+    """Two passes over the parts, each part within a share of the pass's time in proportion to
+    its size.
 
     First pass (when tier 1, placed, is the first tier): every part gets its locks kept, its
     first plan and tier 1, so that every part has its tier-1 plan and LP bound before any part
     spends time on the lower tiers (national, before this: 38 of 60 parts had no LP bound when
-    the time ran out, and their bound was "everyone placed"). It may use ``FIRST_PASS_SHARE``
+    the time ran out, and their bound was "everyone placed"). The parts on the PDLP path start
+    first, the others smallest first. It may use ``FIRST_PASS_SHARE``
     of the time; a part whose tier 1 its share cut short goes on with it in the second pass.
-    Second pass: the other tiers, each part with a share of the time left. Time that finished
+    Second pass, largest first: the other tiers, each part with a share of the time left. Time that finished
     parts leave unused is not lost: once no part waits to start, a worker that is free solves
     again, smallest first, each part that ran out of its own share (the parts waiting for this
     share the time left). The second run replaces the first only when it proves every tier, so
@@ -149,13 +150,14 @@ def solve_parts(models: list[PartModel], tiers: tuple[Tier, ...], deadline: floa
     short: list[int] = []            # parts stopped by their own share, not the deadline
     lock = threading.Lock()
 
-    def each(work) -> None:
+    def each(work, order=None) -> None:
+        order = range(len(models)) if order is None else order
         if threads <= 1 or len(models) <= 1:
-            for i in range(len(models)):
+            for i in order:
                 work(i)
         else:
             with ThreadPoolExecutor(max_workers=threads) as pool:
-                list(pool.map(work, range(len(models))))
+                list(pool.map(work, order))
 
     def own_share(i: int, until: float, left: float) -> float:
         now = time.perf_counter()
@@ -180,7 +182,12 @@ def solve_parts(models: list[PartModel], tiers: tuple[Tier, ...], deadline: floa
                 states[i] = state
             with lock:
                 left1[0] -= sizes[i]
-        each(first_pass)
+        # PDLP parts first (one worker), then the others smallest first: tier 1 of a small
+        # part takes well under a second, and largest first left 32 of the national's 60
+        # parts no time at all once the big ones had used the pass
+        pdlp = [i for i in range(len(models)) if models[i].ub.size >= PDLP_MIN_COLUMNS]
+        rest = sorted(set(range(len(models))) - set(pdlp), key=lambda i: sizes[i])
+        each(first_pass, pdlp + rest)
         if progress is not None:
             progress.report(f"tier 1 of {len(models)} parts", fraction=0.3)
     remaining = [sizes.sum()]
@@ -195,7 +202,8 @@ def solve_parts(models: list[PartModel], tiers: tuple[Tier, ...], deadline: floa
         elif state is None:
             result = solve_part(models[i], tiers, own, progress)
         else:
-            if state.res.stopped == "time_limit" and not state.res.trouble:
+            if state.res.stopped == "time_limit" and not state.res.trouble and \
+                    models[i].ub.size < PDLP_MIN_COLUMNS:
                 state.res.stopped, state.res.proven = "", True    # tier 1 goes on
             result = state.res if state.res.stopped or state.res.trouble or \
                 state.done >= len(tiers) else run_tiers(state, tiers, own, progress)

@@ -76,3 +76,30 @@ def test_pdlp_in_process_solves_a_small_lp(monkeypatch):
     assert x.shape == (300,) and y.shape == (50,)
     assert np.all(x >= -1e-6) and np.all(x <= 2 + 1e-6) and np.all(a @ x <= 3 + 1e-3)
 
+
+
+@pytest.mark.parametrize("seed", [7, 8, 9])
+def test_lagrangian_bound_with_demand_rows_kept_is_valid_and_never_weaker(seed):
+    """Keeping the demand rows (a knapsack per group) gives a valid bound for any prices of
+    the other rows, never above the bound that prices every row."""
+    from placement_planner.solver.bound import lagrangian_bound
+    from placement_planner.solver.highs_part import HighsPart
+    from placement_planner.solver.model import build_part
+    from placement_planner.solver.problem import build_problem
+
+    data = random_instance(seed, n_sites=8, n_demand=15, n_weeks=12)
+    problem = build_problem(data)
+    part = build_part(problem, np.arange(len(problem.g)))
+    hp = HighsPart(part)
+    best = reference_placed(data)
+    a, w = hp.matrix(), part.weight.astype(float)
+    rng = np.random.default_rng(seed)
+    kept_won = 0
+    for _ in range(20):
+        y = np.abs(rng.normal(0, 2, hp.n_rows))
+        args = (a, hp.row_lo, hp.row_up, hp.col_lo, hp.col_up, w, y, True)
+        priced, kept = lagrangian_bound(*args), lagrangian_bound(*args, part.rows.n_demand)
+        assert kept >= best - 1e-6
+        assert kept <= priced + 1e-9
+        kept_won += kept < priced - 1e-6
+    assert kept_won > 0              # keeping the demand rows does tighten some bounds

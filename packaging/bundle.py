@@ -106,7 +106,7 @@ WINDOW_ICON = "placement_planner/resources/icons/placement-planner.png"
 
 # Documents shipped inside the bundle, next to the package data (source, folder in bundle).
 DOCS_FOLDER = "placement_planner/docs"
-DOCS = ["user-guide.md", "workbook-format.md"]
+DOCS = ["user-guide.md", "workbook-format.md", "journeys.md"]
 
 
 def package_dirs(root: Path) -> dict[str, str]:

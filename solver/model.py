@@ -144,13 +144,13 @@ def journey_rows(problem: Problem, opts: np.ndarray):
     site = problem.pools.site[problem.p[opts[col]]]
     s_code, s_names = pd.factorize(setting)
     s_index = {s: i for i, s in enumerate(s_names)}
-    here = np.unique(c)
+    here = _sorted_unique(c)
     k_of = np.zeros(len(gr.classes), dtype=np.int64)
     k_of[here] = [len(gr.classes[ci].groups) for ci in here]
     span = int(k_of.max()) + 1
-    pairs = np.unique(c * span + pos)                   # (class, position) with options
+    pairs = _sorted_unique(c * span + pos)              # (class, position) with options
     n_pos = np.bincount(pairs // span, minlength=len(k_of))
-    offered = np.unique(c * (len(s_names) + 1) + s_code)     # (class, setting) with options
+    offered = np.flatnonzero(np.bincount(c * (len(s_names) + 1) + s_code))  # (class, setting)
     lk = problem.locks
     errors: list[str] = []
     bad = np.zeros(len(k_of), dtype=bool)
@@ -165,7 +165,7 @@ def journey_rows(problem: Problem, opts: np.ndarray):
     off[col[bad[c]]] = True
     keep = ~bad[c]
     col, c, pos, site, s_code = col[keep], c[keep], pos[keep], site[keep], s_code[keep]
-    on = np.unique(c)
+    on = _sorted_unique(c)
     if not len(on):
         return empty, off, errors, None, []
     parts: list = []          # (row, col, val) blocks, rows numbered per family below
@@ -229,13 +229,19 @@ def journey_rows(problem: Problem, opts: np.ndarray):
     return fam, off, errors, _variety(c, pos, col, site, base), placeable
 
 
+def _sorted_unique(a: np.ndarray) -> np.ndarray:
+    """np.unique of an array already sorted."""
+    return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
+
+
 def _variety(c, pos, col, site, base):
     """(class, site) pairs that two or more rows of the class can reach."""
     n_s = int(site.max()) + 1
     cs = c * n_s + site
-    reach = np.unique(cs * (int(pos.max()) + 1) + pos) // (int(pos.max()) + 1)
-    keys, n = np.unique(reach, return_counts=True)
-    cand = keys[n >= 2]
+    n_p = int(pos.max()) + 1
+    reach = np.flatnonzero(np.bincount(cs * n_p + pos)) // n_p    # (class, site, row) used
+    n = np.bincount(reach)
+    cand = np.flatnonzero(n >= 2)
     if not len(cand):
         return None
     cls, local = np.unique(cand // n_s, return_inverse=True)

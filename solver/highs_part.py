@@ -138,8 +138,13 @@ class HighsPart:
 
     def solve(self, cost: np.ndarray, maximise: bool, *, deadline: float,
               snap: Callable[[float], float] | None = None,
-              progress: Progress | None = None, phase: str = "") -> Result:
-        """Optimise ``cost`` (one entry per column): LP bound, then the restricted MIP."""
+              progress: Progress | None = None, phase: str = "",
+              lp_only: bool = False, wide: bool = True) -> Result:
+        """Optimise ``cost`` (one entry per column): LP bound, then the restricted MIP.
+        ``lp_only``: stop after the LP; the bound is then the Lagrangian bound of its final
+        duals over every column (valid whatever the LP's tolerances), and ``proven`` is False.
+        ``wide=False``: no MIP over the columns reduced-cost fixing keeps (the caller may prove
+        the incumbent another way first)."""
         cost = np.asarray(cost, float)
         sense = maximise
         h = self.lp
@@ -174,6 +179,9 @@ class HighsPart:
             if len(enter) > limit:
                 enter = enter[np.argpartition(-gain[enter], limit)[:limit]]
             self._activate(enter)
+        if lp_only:
+            return Result(value, self.lagrangian_bound(cost, y, maximise), False,
+                          self.values.copy())
         lp_x = np.zeros(self.n_cols)
         lp_x[self.lp_cols] = h.x()
         bound = float(cost @ lp_x)
@@ -192,7 +200,7 @@ class HighsPart:
         value = float(cost @ self.values)
         if self._close(value, bound, maximise, snap is not None):
             return Result(value, bound, True, self.values.copy())
-        if stopped:
+        if stopped or not wide:
             return Result(value, bound, False, self.values.copy(), stopped)
         # Reduced-cost fixing: a column at zero whose reduced cost exceeds the gap cannot
         # be positive in any plan better than the incumbent, so the MIP over the others,

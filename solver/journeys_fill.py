@@ -6,8 +6,9 @@ out and the MIP has to find them all. Here each journey class, highest weight an
 options first, takes batches of learners on one path: one option per row, each required
 setting given by one of the rows, other rows in the setting with the most places left and at sites
 the path has not used yet, each option where the most places stay free (nearest first among
-equals). It only adds whole paths to the
-given plan, so every row the plan keeps stays kept.
+equals). A class first keeps its learners of
+the plan to start from (``SolveOptions.start_from``) when they still fit as they are. It only
+adds whole paths to the given plan, so every row the plan keeps stays kept.
 """
 
 from __future__ import annotations
@@ -51,6 +52,19 @@ def journey_fill(a, row_up: np.ndarray, model: PartModel, values: np.ndarray,
         pos = np.repeat(np.arange(len(jc.by_pos)), [len(c) for c in jc.by_pos])
         sub = a_cap[:, every]
         km = model.km[every]
+        if model.start is not None and np.any(model.start[every] > 0):
+            # the plan to start from keeps its learners of this class when they still fit
+            add = np.floor(model.start[every] + 1e-9)
+            per_row = np.bincount(pos, weights=add, minlength=len(jc.by_pos))
+            use = sub @ add
+            if np.all(per_row == per_row[0]) and per_row[0] <= min(
+                    demand_left[demand_of[c[0]]] for c in jc.by_pos) and \
+                    all(add[jc.setting == s].sum() >= per_row[0] for s in jc.required) and \
+                    np.all(use <= resid + 1e-9) and np.all(x[every] + add <= model.ub[every]):
+                x[every] += add
+                resid -= use
+                for c in jc.by_pos:
+                    demand_left[demand_of[c[0]]] -= per_row[0]
         while True:
             left = min(demand_left[demand_of[c[0]]] for c in jc.by_pos)
             if left < 1:

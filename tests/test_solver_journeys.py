@@ -247,3 +247,34 @@ def test_paths_can_be_rebuilt_from_the_allocations_alone():
     assert check_journeys(data, again) == []
     assert len(rebuilt.frame) == len(plan.journeys) == 6
     assert rebuilt.repeats == plan.tier_values["variety"] == 0
+
+
+def test_the_first_plan_keeps_the_journeys_of_the_plan_to_start_from():
+    """The plan to start from is the first plan's journeys where it still fits (the plain
+    start-from rounding cannot place a journey)."""
+    import numpy as np
+    from placement_planner.solver.components import split_parts
+    from placement_planner.solver.highs_part import HighsPart
+    from placement_planner.solver.journeys_fill import journey_fill
+    from placement_planner.solver.model import build_part
+    from placement_planner.solver.problem import build_problem, plan_amounts
+    near, far = site("A", 52.0, -1.0), site("B", 52.2, -1.0)
+    data = build_planning_data(sites=[near, far], capacity=[cap("A", 5), cap("B", 5)],
+                               demand=[dem("J1", 2, 0, "J"), dem("J2", 2, 4, "J")], week0=MON)
+    start = build_planning_data(sites=[near, far], capacity=[], demand=[], week0=MON,
+                                previous=[dict(demand_id="J1", site_id="B", setting="",
+                                               start_week=0, learners=2),
+                                          dict(demand_id="J2", site_id="B", setting="",
+                                               start_week=4, learners=2)]).previous
+    pr = build_problem(data)
+    (part,) = split_parts(pr.g, pr.p, pr.groups.fair, len(pr.groups), len(pr.pools),
+                          len(pr.groups.fair_keys), pr.groups.journey)
+    model = build_part(pr, part, plan_amounts(data, pr, start))
+    hp = HighsPart(model)
+    x = journey_fill(hp.matrix(), hp.row_up, model, hp.values)
+    site_of = pr.sites.ids[pr.pools.site[pr.p[part]]]
+    assert int(x[:len(part)][site_of == "B"].sum()) == 4 == int(x[:len(part)].sum())
+    # without a plan to start from, the nearest site A comes first
+    plain = build_part(pr, part)
+    y = journey_fill(hp.matrix(), hp.row_up, plain, HighsPart(plain).values)
+    assert int(y[:len(part)][site_of == "A"].sum()) >= 2

@@ -255,7 +255,10 @@ def _bins(units, y, site, setting, required):
 
 def _subset_sum(total: dict, y: int) -> list:
     """Sites whose learners add up to exactly y (largest first where there is a choice);
-    [] when none do."""
+    [] when none do, or when the search would be long (then the bin is filled largest site
+    first and the swaps and the exact split do the rest)."""
+    if len(total) * y > 200_000:
+        return []
     reach = {0: None}
     for st in sorted(total, key=lambda s: -total[s]):
         t = total[st]

@@ -136,8 +136,10 @@ def split_paths(per_pos, y: int, site: np.ndarray, setting: np.ndarray, required
         return np.tile(np.array([int(p[0][0]) for p in per_pos], dtype=np.int64), (y, 1))
     units = [(i, int(v), int(n)) for i, (vs, ns) in enumerate(per_pos) for v, n in zip(vs, ns)
              if n > 0]
-    bins = _bins(units, y, site, setting, required)
-    paths = _colour(bins, k, y)
+    try:
+        paths = _colour(_bins(units, y, site, setting, required), k, y)
+    except RuntimeError:         # only if the plan broke the setting rows: hand out in order
+        paths = np.stack([np.repeat(vs, ns)[:y] for vs, ns in per_pos], axis=1)
     floor = visit_bound(per_pos, y, site)
     if path_repeats(paths, site) > floor:
         _swap(paths, site, setting, required, deadline)

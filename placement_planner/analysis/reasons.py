@@ -149,15 +149,17 @@ def _holders(ctx: Context, rows: np.ndarray, key_of_row: np.ndarray, pairs) -> l
     table = table[table["learners"] > 0]
     by_hei = (table.groupby(["r", "hei"], sort=False)["learners"].sum().reset_index()
               .sort_values(["r", "learners", "hei"], ascending=[True, False, True], kind="stable"))
-    totals = table.groupby("r")[["learners", "higher", "same"]].sum()
+    totals = table.groupby("r")[["learners", "higher", "same"]].sum()   # sorted by r
+    t_r = totals.index.to_numpy()
+    t_learners, t_higher, t_same = (totals[c].to_numpy().tolist() for c in ("learners", "higher", "same"))
     r_arr, h_arr, n_arr = (by_hei[c].to_numpy() for c in ("r", "hei", "learners"))
     bounds = np.flatnonzero(np.r_[True, r_arr[1:] != r_arr[:-1], True]) if len(r_arr) else np.zeros(1, int)
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
+    at = np.searchsorted(t_r, r_arr[bounds[:-1]]).tolist() if len(r_arr) else []
+    for lo, hi, j in zip(bounds[:-1].tolist(), bounds[1:].tolist(), at):
         r = int(r_arr[lo])
         top = min(hi, lo + _TOP_HOLDERS)
-        t = totals.loc[r]
-        out[r] = {"top": [(h_arr[j], int(n_arr[j])) for j in range(lo, top)], "n_hei": int(hi - lo),
-                  "learners": int(t["learners"]), "higher": int(t["higher"]), "same": int(t["same"])}
+        out[r] = {"top": [(h_arr[k], int(n_arr[k])) for k in range(lo, top)], "n_hei": int(hi - lo),
+                  "learners": int(t_learners[j]), "higher": int(t_higher[j]), "same": int(t_same[j])}
     return out
 
 

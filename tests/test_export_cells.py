@@ -17,7 +17,7 @@ from python_calamine import CalamineWorkbook
 from placement_planner.io.export import TableWriter
 
 LONG = "x" * 40000
-TEXTS = ["=SUM(A1:A9)", "  padded  ", "bell\x07here", "<r>rich?</r>", "_x0041_", "a & b < c > d",
+TEXTS = ["=SUM(A1:A9)", "  padded  ", "bell\x07here", "<r> rich & odd </r>", "_x0041_", "a & b < c > d",
          "emoji 😀", "", "+44 20 7946 0000", "-5"]
 
 
@@ -99,7 +99,7 @@ def test_calamine_reads_the_same_cells(tmp_path, frame):
     assert text == TEXTS
     assert [r[header.index("integer")] for r in rows[1:]] == list(frame["integer"])
     assert rows[1][header.index("date")] in (dt.date(2025, 9, 1), dt.datetime(2025, 9, 1))
-    assert rows[4][header.index("text")] == "<r>rich?</r>"
+    assert rows[4][header.index("text")] == "<r> rich & odd </r>"
 
 
 def test_table_filter_frozen_header_and_print_setup_cover_every_row(tmp_path):

@@ -399,7 +399,7 @@ class _BulkSheet(Worksheet):
             text = text.encode("utf-16-le")[: 2 * _XLS_STRMAX].decode("utf-16-le", errors="ignore")
         if text.startswith("<r>") and text.endswith("</r>"):
             body = self._escape_data(self._escape_control_characters(text))
-            return f' t="inlineStr"><is><t>{body}</t></is></c>'
+            return f' t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>'
         return self.str_table._get_shared_string_index(text)
 
     def set_rows(self, first: int, n: int, columns: list[list[str]]) -> None:

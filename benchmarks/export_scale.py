@@ -17,6 +17,10 @@ runs, so the difference is the loader, the analysis and the export):
   workbook, and that file's size.
 
 Ratios are old / new. Timings on a shared 2-core machine vary by +-20 %; compare lines of one run.
+
+    python benchmarks/export_scale.py --phases solve IN.xlsx -o OUT.xlsx --time-limit 1
+
+runs one solve command in this process and prints CPU and wall seconds per phase.
 """
 
 from __future__ import annotations
@@ -107,7 +111,46 @@ def _export(pickled: Path, folder: Path, env) -> dict:
     return {**json.loads(text.strip().splitlines()[-1]), "peak": peak}
 
 
+def phases(argv: list[str]) -> None:
+    """``--phases ARGS...``: run ``placement-planner ARGS`` (a solve) in this process and print
+    CPU and wall seconds per phase: imports, load and checks, solve (solver imports included),
+    tables, workbook."""
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    marks = []
+
+    def mark(name):
+        marks.append((name, time.process_time(), time.perf_counter()))
+
+    import placement_planner.analysis as analysis
+    import placement_planner.cli as cli
+    import placement_planner.commands.solve as command
+    import placement_planner.io.export as export
+    mark("imports")
+
+    def timed(module, name, label):
+        inner = getattr(module, name)
+
+        def wrapper(*args, **kwargs):
+            out = inner(*args, **kwargs)
+            mark(label)
+            return out
+        setattr(module, name, wrapper)
+
+    for module, name, label in ((command, "checked_input", "load and checks"), (command, "_solve", "solve"),
+                                (analysis, "plan_report", "tables"), (export, "write_plan_workbook", "workbook")):
+        timed(module, name, label)
+    code = cli.main(argv)
+    cpu, wall = cpu0, wall0
+    for name, c, w in marks:
+        print(f"{name:<16} cpu {c - cpu:6.2f} s  wall {w - wall:6.2f} s")
+        cpu, wall = c, w
+    print(f"{'total':<16} cpu {cpu - cpu0:6.2f} s  wall {wall - wall0:6.2f} s  (exit {code})")
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--phases"]:
+        phases(sys.argv[2:])
+        return
     if sys.argv[1:2] == ["--export-child"]:
         _export_child(*sys.argv[2:4])
         return

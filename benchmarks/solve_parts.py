@@ -22,12 +22,13 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--limit", type=float, default=60.0)
     ap.add_argument("--threads", type=int, default=0, help="0: the workbook's setting")
+    ap.add_argument("--shape", action="append", default=[], help="generate --shape (repeatable)")
     args = ap.parse_args()
 
     from placement_planner.build import build_planning_data
     from placement_planner.generate.tables import generate_tables
     from placement_planner.solver import SolveOptions, solve
-    t = generate_tables(args.scale, args.seed)
+    t = generate_tables(args.scale, args.seed, tuple(args.shape))
     data = build_planning_data(sites=t["Sites"], capacity=t["Capacity"], demand=t["Demand"],
                                locked=t.get("Locked"))
 
@@ -51,7 +52,7 @@ def main() -> None:
         print(f"{size:>7} {r.placed:>9.1f} {r.bound:>9.1f} {'yes' if r.lp_bound or r.bound <= r.placed + 1e-6 else 'no':>5}  "
               f"{r.stopped or '-':<11} {str(r.proven):<6}  {tiers}")
     placed = plan.tier_values.get("placed", 0.0)
-    print(f"{args.scale} seed {args.seed} limit {args.limit:g}s: status {plan.status.value}, "
+    print(f"{args.scale} {'+'.join(args.shape) or 'default'} seed {args.seed} limit {args.limit:g}s: status {plan.status.value}, "
           f"wall {wall:.1f}s, {len(log)} parts ({sum(r.proven for _, r in log)} proven), "
           f"placed {placed:,.1f}, bound {plan.bound:,.1f} (gap {100 * plan.gap:.2f} %), "
           f"parts without an LP bound {sum(1 for _, r in log if not r.lp_bound and r.bound > r.placed + 1e-6)}")

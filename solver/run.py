@@ -133,8 +133,8 @@ def solve_parts(models: list[PartModel], tiers: tuple[Tier, ...], deadline: floa
     First pass (when tier 1, placed, is the first tier): every part gets its locks kept, its
     first plan and tier 1, so that every part has its tier-1 plan and LP bound before any part
     spends time on the lower tiers (national, before this: 38 of 60 parts had no LP bound when
-    the time ran out, and their bound was "everyone placed"). The parts on the PDLP path start
-    first, the others smallest first. It may use ``FIRST_PASS_SHARE``
+    the time ran out, and their bound was "everyone placed"). The parts smallest first, then
+    the parts on the PDLP path with the rest of the pass. It may use ``FIRST_PASS_SHARE``
     of the time; a part whose tier 1 its share cut short goes on with it in the second pass.
     Second pass, largest first: the other tiers, each part with a share of the time left. Time that finished
     parts leave unused is not lost: once no part waits to start, a worker that is free solves
@@ -182,12 +182,13 @@ def solve_parts(models: list[PartModel], tiers: tuple[Tier, ...], deadline: floa
                 states[i] = state
             with lock:
                 left1[0] -= sizes[i]
-        # PDLP parts first (one worker), then the others smallest first: tier 1 of a small
-        # part takes well under a second, and largest first left 32 of the national's 60
-        # parts no time at all once the big ones had used the pass
+        # the others smallest first (tier 1 of a small part takes well under a second, and
+        # largest first left 32 of the national's 60 parts no time at all once the big ones
+        # had used the pass), then the PDLP parts with the rest of the pass: PDLP holds the
+        # GIL, and started first it left the mid-sized parts (100,000 options) no time
         pdlp = [i for i in range(len(models)) if models[i].ub.size >= PDLP_MIN_COLUMNS]
         rest = sorted(set(range(len(models))) - set(pdlp), key=lambda i: sizes[i])
-        each(first_pass, pdlp + rest)
+        each(first_pass, rest + pdlp)
         if progress is not None:
             progress.report(f"tier 1 of {len(models)} parts", fraction=0.3)
     remaining = [sizes.sum()]
@@ -234,7 +235,7 @@ def solve_parts(models: list[PartModel], tiers: tuple[Tier, ...], deadline: floa
     return results
 
 
-FIRST_PASS_SHARE = 0.6     # of the time: tier 1 of every part, before any lower tier
+FIRST_PASS_SHARE = 0.7     # of the time: tier 1 of every part, before any lower tier
 RETRY_MIN_S = 1.0          # a second run of a part needs at least this much time left
 PDLP_MIN_COLUMNS = 300_000   # below this, column generation proves optimality fast enough
 ROUND_FROM = (0.35, 0.25, 0.45, 1.0)

@@ -342,3 +342,38 @@ def test_previous_plan_shortcut_requires_every_lock_kept():
     assert not _keeps_locks(prev, locks([("D1", "S1", 3, "")]))              # 2 there, 3 locked
     assert not _keeps_locks(prev, locks([("D1", "S2", 1, "acute")]))         # at S2 but not in acute
     assert not _keeps_locks(prev, locks([("D3", "S1", 1, "")]))
+
+
+# ---- journeys in a scenario put together from kept and re-planned parts ---------------------------
+
+def _two_journeys():
+    sites = [{"site_id": s, "site_name": s, "provider": "Trust One", "ics": "ICS A", "region": "London",
+              "latitude": 51.5, "longitude": -0.1} for s in ("W1", "W2", "C1")]
+    capacity = [{"site_id": s, "profession": prof, "setting": setting, "start_date": day(0),
+                 "end_date": day(30), "places": 2}
+                for prof in ("Adult Nursing", "Physiotherapy")
+                for s, setting in (("W1", "acute"), ("W2", "acute"), ("C1", "community"))]
+    demand = [{"demand_id": f"{j}-P{k}", "hei": "Uni A", "profession": prof, "learners": 2,
+               "start_date": day(4 * k), "weeks": 3, "journey": j, "required_settings": "acute, community"}
+              for j, prof in (("JA", "Adult Nursing"), ("JP", "Physiotherapy")) for k in (0, 1, 2)]
+    return build_planning_data(sites=sites, capacity=capacity, demand=demand)
+
+
+def test_a_scenario_keeps_the_paths_of_the_journeys_it_did_not_re_plan():
+    from placement_planner.journeys import check_journeys
+
+    base = _two_journeys()
+    baseline = plan_baseline(base, time_limit_s=30)
+    assert baseline.summary["learners_placed"] == 12
+    assert set(baseline.plan.journeys["journey"]) == {"JA", "JP"}
+    # only the Physiotherapy part is re-planned; the Adult Nursing journey is kept as it was
+    out = plan_scenario(base, [ch("add_places", site_id="W1", profession="Physiotherapy", setting="acute",
+                                  from_date=day(0), to_date=day(30), value=1)], "P", baseline.plan,
+                        time_limit_s=30)
+    assert any("Re-planned" in m or "still the best" in m for m in out.plan.messages)
+    journeys = out.plan.journeys
+    assert set(journeys["journey"]) == {"JA", "JP"}
+    assert len(journeys) == 12            # one row per placed learner per journey row
+    assert check_journeys(apply_changes(base, [ch("add_places", site_id="W1", profession="Physiotherapy",
+                                                  setting="acute", from_date=day(0), to_date=day(30),
+                                                  value=1)]).data, out.plan) == []

@@ -76,10 +76,11 @@ def solve_affected(applied: Applied, options, progress=None) -> Plan:
     rows = affected_rows(applied)
     ids = set(data.demand.loc[rows, "demand_id"].astype(str))
     if not ids:   # the changes reach no group that could use them: the previous plan stands
-        return Plan(allocations=data.previous.drop(columns=["row"], errors="ignore").reset_index(drop=True),
-                    status=PlanStatus.OPTIMAL, bound=float(options_bound(data)), gap=0.0,
-                    solve_seconds=time.perf_counter() - start,
-                    messages=["The changes reach no group that could use them; the previous plan is kept."])
+        return _with_journeys(data, Plan(
+            allocations=data.previous.drop(columns=["row"], errors="ignore").reset_index(drop=True),
+            status=PlanStatus.OPTIMAL, bound=float(options_bound(data)), gap=0.0,
+            solve_seconds=time.perf_counter() - start,
+            messages=["The changes reach no group that could use them; the previous plan is kept."]))
     keep = lambda frame: frame[frame["demand_id"].astype(str).isin(ids)].reset_index(drop=True)  # noqa: E731
     sub = dataclasses.replace(data, demand=data.demand.loc[rows].reset_index(drop=True), locked=keep(data.locked),
                               previous=keep(data.previous), source_sheets={})
@@ -101,9 +102,23 @@ def solve_affected(applied: Applied, options, progress=None) -> Plan:
     if Tier.PLACED.value in values:
         values[Tier.PLACED.value] = placed
     status = plan.status if isinstance(plan.status, PlanStatus) else PlanStatus(plan.status)
-    return Plan(allocations=alloc, status=status, tier_values=values, bound=bound,
-                gap=max(0.0, (bound - placed) / bound) if bound > 0 else 0.0,
-                solve_seconds=time.perf_counter() - start, messages=messages)
+    return _with_journeys(data, Plan(allocations=alloc, status=status, tier_values=values, bound=bound,
+                                     gap=max(0.0, (bound - placed) / bound) if bound > 0 else 0.0,
+                                     solve_seconds=time.perf_counter() - start, messages=messages))
+
+
+def _with_journeys(data, plan: Plan) -> Plan:
+    """A plan put together from kept and re-planned rows: its learners' paths are split again
+    from all its allocations (a re-planned part alone would show only its own journeys), and
+    the variety figure counts the repeats of those paths."""
+    if not (data.demand["journey"].astype(str) != "").any():
+        return plan
+    from placement_planner.solver.journeys import plan_paths
+    paths = plan_paths(data, plan.allocations)
+    plan.journeys = paths.frame
+    if Tier.VARIETY.value in plan.tier_values or Tier.VARIETY in tuple(data.settings.tiers):
+        plan.tier_values[Tier.VARIETY.value] = float(paths.repeats)
+    return plan
 
 
 def options_bound(data) -> float:
@@ -166,11 +181,12 @@ def previous_if_still_best(data, options, progress=None) -> Plan | None:
     status = getattr(first.status, "value", first.status)
     if status != "optimal" or first.bound > kept_value + 1e-6:
         return None
-    return Plan(allocations=prev.loc[still].drop(columns=["row"], errors="ignore").reset_index(drop=True),
-                status=PlanStatus.OPTIMAL, tier_values={Tier.PLACED.value: kept_value}, bound=kept_value, gap=0.0,
-                solve_seconds=first.solve_seconds,
-                messages=["The previous plan is still the best: tier 1 cannot place more than it keeps, so "
-                          "every learner stays where they were."])
+    return _with_journeys(data, Plan(
+        allocations=prev.loc[still].drop(columns=["row"], errors="ignore").reset_index(drop=True),
+        status=PlanStatus.OPTIMAL, tier_values={Tier.PLACED.value: kept_value}, bound=kept_value, gap=0.0,
+        solve_seconds=first.solve_seconds,
+        messages=["The previous plan is still the best: tier 1 cannot place more than it keeps, so "
+                  "every learner stays where they were."]))
 
 
 def _keeps_locks(prev: pd.DataFrame, locked: pd.DataFrame) -> bool:

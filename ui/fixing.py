@@ -7,6 +7,10 @@ the importer's own rules:
 
 - a problem found when loading stands until its cell (or, for a whole-row problem, any cell
   of its row) is changed; a row with such an error stays out of the data;
+- a journey's problem (its message starts "Journey '<id>'") involves several rows (an overlap
+  is reported on the later row, a disagreement on the row that differs from the first): it
+  stands until any row of that journey changes, and while it stands every row of the journey
+  stays out of the data, as the importer leaves a journey with an error out whole;
 - a changed row is checked again with the rules, so a wrong new value is reported at once;
 - sheet-level problems (a missing column, a file that could not be read) stay until reload.
 
@@ -114,6 +118,34 @@ class FixSession:
                 return True
         return False
 
+    def _journeys_at(self, position: int) -> set[str]:
+        """The journey ids of a Demand row, as loaded and as it is now."""
+        frame = self.rows.get("demand")
+        if frame is None or "journey" not in frame.columns:
+            return set()
+        values = [frame["journey"].iloc[position], self._original.get(("demand", position, "journey"))]
+        return {str(v).strip() for v in values if isinstance(v, str) and v.strip()}
+
+    def _journey_positions(self, journeys: set[str]) -> list[int]:
+        frame = self.rows.get("demand")
+        if not journeys or frame is None or "journey" not in frame.columns:
+            return []
+        return [i for i in range(len(frame)) if self._journeys_at(i) & journeys]
+
+    def _journey_of(self, problem, table: str, position: int) -> str | None:
+        """The journey a load problem on a Demand row is about, or None for the row's own problems."""
+        if table != "demand":
+            return None
+        return next((j for j in self._journeys_at(position)
+                     if (problem.message or "").startswith(f"Journey '{j}'")), None)
+
+    def _touched(self) -> set[tuple[str, int]]:
+        """(table, position) of every changed row, and of every row of a journey with a changed row."""
+        out = {(t, p) for (t, p, _c) in self._original if self.changed(t, p)}
+        journeys = set().union(*(self._journeys_at(p) for t, p in out if t == "demand")) if out else set()
+        out |= {("demand", p) for p in self._journey_positions(journeys)}
+        return out
+
     def position_of(self, problem) -> tuple[str, int] | None:
         table = table_of(problem.sheet)
         if table is None or table not in self.rows or not problem.row:
@@ -125,12 +157,19 @@ class FixSession:
     def standing(self) -> list:
         """Problems found when loading that no edit has touched yet."""
         out = []
+        touched = None
         for p in self.load_problems:
             where = self.position_of(p)
             if where is None:
                 out.append(p)      # a sheet or file problem: stands until reload
                 continue
             table, position = where
+            journey = self._journey_of(p, table, position)
+            if journey is not None:
+                touched = self._touched() if touched is None else touched
+                if not any(("demand", i) in touched for i in self._journey_positions({journey})):
+                    out.append(p)
+                continue
             column = column_for(table, p.column, self.rows[table].columns)
             if not self.changed(table, position, column):
                 out.append(p)
@@ -146,6 +185,9 @@ class FixSession:
             where = self.position_of(p)
             if where is not None and p.is_error:
                 keep[where[0]][where[1]] = False
+                journey = self._journey_of(p, *where)
+                if journey is not None:          # a journey with an error is left out whole
+                    keep["demand"][self._journey_positions({journey})] = False
         frames = {t: self.rows[t][keep[t]].reset_index(drop=True) for t in self.rows}
         base = self._base
         try:
@@ -165,8 +207,7 @@ class FixSession:
         if data is None:
             return None, standing
         found = core.revalidate(data)
-        changed_rows = {(t, int(self.rows[t]["row"].iloc[p])) for (t, p, _c) in self._original
-                        if self.changed(t, p)}
+        changed_rows = {(t, int(self.rows[t]["row"].iloc[p])) for (t, p) in self._touched()}
         loaded_rows = {self._key(p)[:2] for p in self.load_problems if p.row}
         messages = {p.message for p in standing}
         out = list(standing)

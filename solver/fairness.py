@@ -87,12 +87,19 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
         # rounds and tiers after it still run
         left = int(np.count_nonzero(sorted_fill[k - 1:] < 1.0 - 1e-12))
         round_deadline = min(deadline, now + max(MIN_ROUND_S, (fair_deadline - now) / left))
-        # the LP and the MIP over the columns it uses first (a good incumbent), then the
-        # rounding proof; the MIP over every column only when that proof fails
+        # from round 2 the incumbent is often best already: the rounding proof first; else
+        # the LP and the MIP over the columns it uses (a better incumbent), the rounding proof
+        # again, and the MIP over every column only when that fails too
+        settled = k > 1 and proven_upto == k - 1 and \
+            _rounding_proof(hp, phi, req, sorted_fill, k, round_deadline, progress)
         cost, fix = _round(hp, k, phi)
         snap = _fraction_snap(s_prev, req)
-        r = hp.solve(cost, True, deadline=round_deadline, snap=snap, progress=progress,
-                     wide=proven_upto < k - 1)
+        if settled:
+            value = float(cost @ hp.values)
+            r = Result(value, value, True, hp.values.copy())
+        else:
+            r = hp.solve(cost, True, deadline=round_deadline, snap=snap, progress=progress,
+                         wide=proven_upto < k - 1)
         if not (r.proven or r.stopped):
             now_fill = np.sort(fills(hp, hp.values))
             if _rounding_proof(hp, phi, req, now_fill, k, round_deadline, progress):

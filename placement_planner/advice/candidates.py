@@ -171,3 +171,53 @@ def no_eligible_site(ctx: Context, places: int) -> list[Candidate]:
         out.append(Candidate(str(sites["site_id"].iat[s]), profession, setting, first, last, n,
                              weighted * n / max(learners, 1), "no eligible site"))
     return out
+
+
+def journey_missing_setting(ctx: Context, places: int, per_journey: int = 2) -> list[Candidate]:
+    """Journeys held back whole by one required setting that no pool any of their rows may use
+    offers: a new block in that setting at the nearest site a row without a fixed setting (or
+    fixed to that one) already reaches, in that row's weeks. Another place in a pool they reach
+    cannot help such a journey, so the dual and nearest-pool candidates never find it."""
+    demand = ctx.data.demand
+    if "journey" not in demand.columns:
+        return []
+    left = demand["learners"].to_numpy(dtype=np.int64) - ctx.placed
+    journeys = demand["journey"].fillna("").astype(str).to_numpy()
+    rows = np.flatnonzero((journeys != "") & (left > 0))
+    if not len(rows):
+        return []
+    pairs = eligible_pairs(ctx, rows)
+    pool_setting = keys(ctx.pools["setting"])
+    row_setting = keys(demand["setting"])
+    start = demand["start_week"].to_numpy(dtype=np.int64)
+    weeks = demand["weeks"].to_numpy(dtype=np.int64)
+    dist = np.where(np.isnan(pairs.dist_km), 0.0, pairs.dist_km)
+    members: dict[str, list[int]] = {}
+    for r in np.flatnonzero(journeys != ""):
+        members.setdefault(journeys[r], []).append(int(r))
+    out = []
+    for journey, mine in members.items():
+        if (left[mine] <= 0).any():        # some learners placed: the setting is on offer
+            continue
+        texts = sorted({str(s) for r in mine for s in (demand["required_settings"].iat[r] or ())})
+        required = dict(zip(keys(texts), texts))        # key -> the setting as the journey gives it
+        reached = {pool_setting[p] for p in pairs.pool[np.isin(pairs.d, mine)]}
+        missing = sorted(set(required) - reached - {""})
+        if len(missing) != 1:              # one Capacity row can add one setting only
+            continue
+        setting = required[missing[0]]
+        weighted = float((left * ctx.weights)[mine].sum())
+        made = 0
+        for r in sorted(mine, key=lambda r: start[r]):
+            if made >= per_journey or row_setting[r] not in ("", missing[0]):
+                continue
+            at = np.flatnonzero(pairs.d == r)
+            if not len(at):
+                continue
+            p = int(pairs.pool[at[np.argmin(dist[at])]])
+            n = int(min(places, left[r]))
+            out.append(Candidate(str(ctx.pools["site_id"].iat[p]), str(ctx.pools["profession"].iat[p]),
+                                 setting, int(start[r]), int(start[r] + weeks[r] - 1), n,
+                                 weighted * n / max(int(left[r]), 1), "journey's missing setting"))
+            made += 1
+    return out

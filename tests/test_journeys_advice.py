@@ -1,0 +1,66 @@
+"""Advice on journeys: a journey held back only by a required setting nobody offers gets a
+recommendation in that setting, and every gain is measured whole (all or nothing per learner)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from placement_planner.advice import advise
+from placement_planner.build import build_planning_data
+from tests.journey_checker import check_journeys
+
+D = dt.date
+WY = "NHS West Yorkshire Integrated Care Board"
+SITES = [
+    {"site_id": "RR801", "site_name": "Leeds General Infirmary", "provider": "Leeds Teaching Hospitals NHS Trust",
+     "ics": WY, "region": "North East and Yorkshire", "latitude": 53.8017, "longitude": -1.5519},
+    {"site_id": "RY6A1", "site_name": "Armley Moor Health Centre", "provider": "Leeds Community Healthcare NHS Trust",
+     "ics": WY, "region": "North East and Yorkshire", "latitude": 53.799, "longitude": -1.595},
+]
+
+
+def _data(required: str):
+    capacity = [
+        {"site_id": "RR801", "profession": "Adult Nursing", "setting": "acute", "start_date": D(2026, 9, 7),
+         "end_date": D(2027, 7, 26), "places": 4},
+        {"site_id": "RY6A1", "profession": "Adult Nursing", "setting": "community", "start_date": D(2026, 9, 7),
+         "end_date": D(2027, 7, 26), "places": 4},
+    ]
+    common = {"hei": "University of Leeds", "profession": "Adult Nursing", "learners": 3, "weeks": 4}
+    demand = [
+        dict(common, demand_id="C1-P1", start_date=D(2026, 9, 14), journey="C1", required_settings=required),
+        dict(common, demand_id="C1-P2", start_date=D(2026, 11, 2), journey="C1"),
+        dict(common, demand_id="C1-P3", start_date=D(2027, 1, 18), journey="C1", setting="acute"),
+        {"demand_id": "PLAIN", "hei": "University of Bradford", "profession": "Adult Nursing", "learners": 2,
+         "weeks": 4, "start_date": D(2026, 9, 14), "setting": "acute"},
+    ]
+    return build_planning_data(sites=SITES, capacity=capacity, demand=demand, week0=D(2026, 9, 7))
+
+
+def test_a_required_setting_nobody_offers_is_recommended():
+    data = _data("acute, community, critical care")
+    advice = advise(data, places=4, top=3, fixes=False, smoothing=False)
+    assert advice.baseline.learners == 2                  # the journey is held at 0
+    missing = [r for r in advice.recommendations if r.setting == "critical care"]
+    assert missing, [(r.site_id, r.setting) for r in advice.recommendations]
+    rec = missing[0]
+    # A new critical care row at a site the journey reaches, in the weeks of a row with no fixed setting;
+    # its gain is the whole journey: 3 learners x 3 placements.
+    assert rec.site_id in {"RR801", "RY6A1"} and rec.profession == "Adult Nursing"
+    rows = data.demand.set_index("demand_id")
+    assert any(rec.start_week <= rows.at[d, "start_week"] and rows.at[d, "start_week"] + 3 <= rec.end_week
+               for d in ("C1-P1", "C1-P2"))
+    assert rec.extra_learners_placed == 9 and rec.extra_weighted_placed == 9.0 and rec.places == 3
+
+
+def test_gains_are_whole_journeys():
+    # One community place a week: two of the three learners can cover community (one in P1's
+    # weeks, one in P2's), so 2 x 3 placements are made. Every gain is whole learners' journeys.
+    data = _data("acute, community")
+    data.capacity.loc[data.capacity["site_id"] == "RY6A1", "places"] = 1
+    advice = advise(data, places=4, top=3, fixes=False, smoothing=False)
+    assert advice.baseline.learners == 2 * 3 + 2
+    assert not check_journeys(data, advice.baseline.plan)
+    assert advice.recommendations
+    for r in advice.recommendations:
+        assert r.extra_learners_placed == 3 and r.extra_weighted_placed == 3.0, r

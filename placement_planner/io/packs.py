@@ -1,7 +1,8 @@
 """Partner packs: one workbook per university and one per provider, each holding only its own rows.
 
 A university's pack holds its learners' allocations, its unplaced groups with the reasons, and
-a weekly calendar (one row per group x site, one column per week). A provider's pack holds the
+a weekly calendar (one row per group x site, one column per week) and, when its learners have
+journeys, each learner's path (sheet ``Journeys``, as the plan's). A provider's pack holds the
 learners coming to its sites: which university's learners come when, by site and week. Packs
 are read from an exported plan workbook (``read_plan``) or made from a plan in memory
 (``PlanTables.from_report``); each file is written atomically, and one file held open in
@@ -43,6 +44,10 @@ _UNPLACED = (("demand_id", "text", True), ("hei", "text", True), ("profession", 
              ("setting", "text", False), ("start_date", "date", True), ("weeks", "int", True),
              ("learners_requested", "int", True), ("learners_unplaced", "int", True),
              ("reason", "text", True), ("fix", "text", False), ("fix_learners", "int", False))
+_JOURNEYS = (("journey", "text", True), ("demand_id", "text", True), ("learner", "int", True),
+             ("site_id", "text", True), ("site_name", "text", False), ("setting", "text", False),
+             ("start_date", "date", True), ("weeks", "int", True), ("hei", "text", False),
+             ("profession", "text", False))
 _PARSERS = {"text": lambda s: (parse_text(s), np.zeros(len(s), dtype=bool)), "date": parse_date,
             "int": parse_int, "number": parse_number, "bool": parse_bool}
 _KIND_WORDS = {"date": "a date (dd/mm/yyyy)", "int": "a whole number", "number": "a number",
@@ -50,7 +55,7 @@ _KIND_WORDS = {"date": "a date (dd/mm/yyyy)", "int": "a whole number", "number":
 
 NO_NAME = "(not given)"
 # A plan row outside these ranges was edited by hand: refuse it rather than draw a silly calendar.
-_RANGES = {"weeks": (1, 520), "learners": (1, 100_000), "learners_requested": (1, 100_000),
+_RANGES = {"weeks": (1, 520), "learners": (1, 100_000), "learner": (1, 100_000), "learners_requested": (1, 100_000),
            "learners_unplaced": (0, 100_000)}
 
 
@@ -69,11 +74,15 @@ class PlanTables:
     allocations: pd.DataFrame
     unplaced: pd.DataFrame
     source: str = ""
+    journeys: pd.DataFrame | None = None    # the plan's Journeys sheet; None when it has none
 
     @classmethod
     def from_report(cls, report, source: str = "") -> "PlanTables":
         """From an analysis.PlanReport (what the app holds after planning)."""
-        return cls(_conform(report.allocations, _ALLOCATIONS), _conform(report.unplaced, _UNPLACED), source)
+        allocations = _conform(report.allocations, _ALLOCATIONS)
+        journeys = getattr(report, "journeys", None)
+        return cls(allocations, _conform(report.unplaced, _UNPLACED), source,
+                   _journeys(journeys, allocations) if journeys is not None else None)
 
 
 @dataclass
@@ -100,7 +109,26 @@ def read_plan(path: str | os.PathLike) -> PlanTables:
                         f"sheet. Give the workbook that `placement-planner solve` or the app's Export wrote.")
     allocations = _read_sheet(path, by_key[name_key("Allocations")], _ALLOCATIONS)
     unplaced = _read_sheet(path, by_key[name_key("Unplaced")], _UNPLACED)
-    return PlanTables(allocations, unplaced, path.name)
+    sheet = by_key.get(name_key("Journeys"))
+    journeys = _journeys(_read_sheet(path, sheet, _JOURNEYS), allocations) if sheet is not None else None
+    return PlanTables(allocations, unplaced, path.name, journeys)
+
+
+def _journeys(frame: pd.DataFrame, allocations: pd.DataFrame) -> pd.DataFrame:
+    """The Journeys sheet typed; hei (and profession, site_name) filled from the allocations
+    where the sheet has none, so each university's pack can take its own learners' paths."""
+    frame = _conform(frame, _JOURNEYS)
+    frame["learner"] = frame["learner"].astype(np.int64)
+    by_demand = allocations.drop_duplicates("demand_id").set_index("demand_id")
+    by_site = allocations.drop_duplicates("site_id").set_index("site_id")["site_name"]
+    for column, source, key in (("hei", by_demand["hei"], "demand_id"),
+                                ("profession", by_demand["profession"], "demand_id"),
+                                ("site_name", by_site, "site_id")):
+        missing = frame[column].isin(["", NO_NAME])
+        if missing.any():
+            filled = frame.loc[missing, key].map(source)
+            frame.loc[missing, column] = filled.where(filled.notna(), frame.loc[missing, column])
+    return frame
 
 
 def _read_sheet(path: Path, sheet, columns) -> pd.DataFrame:
@@ -209,6 +237,8 @@ _UNI_ALLOC = ["demand_id", "hei", "profession", "setting", "site_id", "site_name
 _UNI_UNPLACED = ["demand_id", "hei", "profession", "setting", "start_date", "weeks", "learners_requested",
                  "learners_unplaced", "reason", "fix", "fix_learners"]
 _UNI_CALENDAR = ["demand_id", "profession", "site_id", "site_name", "provider", "setting"]
+_UNI_JOURNEYS = ["journey", "learner", "demand_id", "profession", "site_id", "site_name", "setting", "start_date",
+                 "weeks"]
 _PROV_ALLOC = ["site_id", "site_name", "setting", "profession", "hei", "demand_id", "start_date", "weeks",
                "learners", "locked"]
 _PROV_CALENDAR = ["site_id", "site_name", "hei", "profession", "setting"]
@@ -234,8 +264,11 @@ def write_packs(tables: PlanTables, out_dir: str | os.PathLike, *, progress=None
     alloc_by_hei = dict(tuple(alloc.groupby("hei", sort=False)))
     unplaced_by_hei = dict(tuple(unplaced.groupby("hei", sort=False)))
     alloc_by_provider = dict(tuple(alloc.groupby("provider", sort=False)))
+    paths = tables.journeys if tables.journeys is not None else _conform(pd.DataFrame(), _JOURNEYS)
+    paths_by_hei = dict(tuple(paths.groupby("hei", sort=False)))
     jobs = [(uni_files[h], "university", h, (alloc_by_hei.get(h, alloc.iloc[:0]),
-                                             unplaced_by_hei.get(h, unplaced.iloc[:0])))
+                                             unplaced_by_hei.get(h, unplaced.iloc[:0]),
+                                             paths_by_hei.get(h, paths.iloc[:0])))
             for h in universities]
     jobs += [(prov_files[p], "provider", p, (alloc_by_provider[p],)) for p in providers]
     for i, (file_name, kind, partner, frames) in enumerate(jobs):
@@ -288,8 +321,8 @@ def _write_pack(target: Path, kind: str, partner: str, frames: tuple, source: st
     atomic_write(target, build)
 
 
-def _university(w: TableWriter, hei: str, alloc: pd.DataFrame, unplaced: pd.DataFrame, source: str,
-                others: list[str]) -> None:
+def _university(w: TableWriter, hei: str, alloc: pd.DataFrame, unplaced: pd.DataFrame, paths: pd.DataFrame,
+                 source: str, others: list[str]) -> None:
     alloc = alloc.sort_values(["start_date", "demand_id", "site_id"], kind="stable")
     unplaced = unplaced.sort_values(["start_date", "demand_id"], kind="stable")
     hide = _name_hider(hei, others)
@@ -305,6 +338,9 @@ def _university(w: TableWriter, hei: str, alloc: pd.DataFrame, unplaced: pd.Data
     w.sheet("Allocations", alloc[_UNI_ALLOC], formats={"distance_km": w.decimal})
     w.sheet("Unplaced", unplaced, widths={"reason": 90, "fix": 60})
     _calendar(w, alloc, _UNI_CALENDAR)
+    if len(paths):      # each learner's path, placement by placement, for its own learners only
+        paths = paths.sort_values(["journey", "learner", "start_date", "demand_id"], kind="stable")
+        w.sheet("Journeys", paths[_UNI_JOURNEYS])
 
 
 def _name_hider(own: str, names: list[str]):

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from itertools import combinations
+from math import comb
 
 import numpy as np
 
@@ -38,6 +40,8 @@ TOLERANCE = 1e-9
 # the rest), and the least time a round gets.
 TIME_SHARE = 0.5
 MIN_ROUND_S = 0.5
+# The rounding proof tries at most this many sets of groups that could be at the bottom.
+MAX_BOTTOM_SETS = 6
 
 
 @dataclass
@@ -139,10 +143,11 @@ def _rounding_proof(hp: HighsPart, phi: np.ndarray, req: np.ndarray, sorted_fill
 
     With S_1..S_(k-1) at their proven maxima, the k-1 smallest fill rates of every plan left are
     the incumbent's f_1..f_(k-1). A plan with a larger S_k has every other group above f_k, so
-    with p_g whole at least floor(f_k q_g) + 1 of its q_g learners placed. When exactly k-1
-    groups can take the values f_1..f_(k-1) at all (a fill rate is p/q_g), those are the k-1
-    at the bottom, and every other group needs that many: if the LP over every column cannot
-    place them (its Lagrangian bound says so), S_k cannot rise. This rounding of each group is
+    with p_g whole at least floor(f_k q_g) + 1 of its q_g learners placed. Only groups that can
+    take one of the values f_1..f_(k-1) at all (a fill rate is p/q_g) can be the k-1 at the
+    bottom; for each such set (at most ``MAX_BOTTOM_SETS`` of them) every other group needs
+    that many: if for every set the LP over every column cannot place them (its Lagrangian
+    bound says so), S_k cannot rise. This rounding of each group is
     what the LP bound of the round lacks (region, a 42,000-column round: the LP bound 0.99670
     against 269/270 = 0.99630 reached; the MIP took 7 s to prove it, this LP well under 1 s).
     """
@@ -152,15 +157,28 @@ def _rounding_proof(hp: HighsPart, phi: np.ndarray, req: np.ndarray, sorted_fill
     for v in np.unique(below):
         p = v * req
         can |= np.abs(p - np.round(p)) <= 1e-7
-    if int(can.sum()) != k - 1:
+    cand = np.flatnonzero(can)
+    if len(cand) < k - 1 or comb(len(cand), k - 1) > MAX_BOTTOM_SETS:
         return False
-    rest = np.flatnonzero(~can)
-    need = (np.floor(sorted_fill[k - 1] * req[rest] + 1e-7) + 1) / req[rest]
-    if np.any(need > 1.0 + 1e-12):
-        return True                          # a group cannot rise above f_k at all
-    w = hp.add_cols(np.zeros(len(rest)), need)
-    m = len(rest)
-    hp.add_rows(np.repeat(np.arange(m), 2), np.stack([w, phi[rest]], 1).ravel(),
+    # each set of k-1 groups that could be the bottom ones: the others must all rise above f_k
+    for bottom in combinations(cand.tolist(), k - 1):
+        rest = np.setdiff1d(np.arange(n_f), bottom)
+        need = (np.floor(sorted_fill[k - 1] * req[rest] + 1e-7) + 1) / req[rest]
+        if np.any(need > 1.0 + 1e-12):
+            continue                         # a group cannot rise above f_k at all
+        if time.perf_counter() >= deadline or not _cannot_place(hp, phi[rest], need, deadline,
+                                                                progress):
+            return False
+    return True
+
+
+def _cannot_place(hp: HighsPart, phi: np.ndarray, need: np.ndarray, deadline: float,
+                  progress: Progress | None) -> bool:
+    """True when an LP over every column proves that the fill rates ``phi`` cannot all reach
+    ``need``: max sum_g min(phi_g, need_g) (its Lagrangian bound) stays below sum need."""
+    m = len(phi)
+    w = hp.add_cols(np.zeros(m), need)
+    hp.add_rows(np.repeat(np.arange(m), 2), np.stack([w, phi], 1).ravel(),
                 np.tile([1.0, -1.0], m), np.full(m, -np.inf), np.zeros(m))
     cost = np.zeros(hp.n_cols)
     cost[w] = 1.0

@@ -435,12 +435,15 @@ class Project(QObject):
         if self.results is None:
             self.message.emit("Make a plan first: partner packs are written from the plan.")
             return None
-        results = self.results
+        results, data = self.results, self.data
 
         def write(progress):
+            from placement_planner.analysis.journeys import journeys_table
             from placement_planner.io.packs import PlanTables, write_packs
 
-            return write_packs(PlanTables.from_report(results), folder, progress=progress)
+            # a university's pack carries its learners' journeys (None: the plan has none)
+            paths = journeys_table(data, results.plan) if data is not None else None
+            return write_packs(PlanTables.from_report(results, journeys=paths), folder, progress=progress)
 
         task = self._start(write, "packs")
         task.finished.connect(lambda result: self._packs_written(folder, result))

@@ -77,10 +77,10 @@ class PlanTables:
     journeys: pd.DataFrame | None = None    # the plan's Journeys sheet; None when it has none
 
     @classmethod
-    def from_report(cls, report, source: str = "") -> "PlanTables":
-        """From an analysis.PlanReport (what the app holds after planning)."""
+    def from_report(cls, report, source: str = "", journeys: pd.DataFrame | None = None) -> "PlanTables":
+        """From an analysis.PlanReport (or the app's results, with ``journeys``: the Journeys sheet)."""
         allocations = _conform(report.allocations, _ALLOCATIONS)
-        journeys = getattr(report, "journeys", None)
+        journeys = journeys if journeys is not None else getattr(report, "journeys", None)
         return cls(allocations, _conform(report.unplaced, _UNPLACED), source,
                    _journeys(journeys, allocations) if journeys is not None else None)
 

@@ -138,8 +138,8 @@ def solve_parts(models: list[PartModel], tiers: tuple[Tier, ...], deadline: floa
     of the time; a part whose tier 1 its share cut short goes on with it in the second pass.
     Second pass, largest first: the other tiers, each part with a share of the time left. Time that finished
     parts leave unused is not lost: once no part waits to start, a worker that is free solves
-    again, smallest first, each part that ran out of its own share (the parts waiting for this
-    share the time left). The second run replaces the first only when it proves every tier, so
+    again, smallest first, each part that ran out of its own share or ended it not proven (the
+    parts waiting for this share the time left). The second run replaces the first only when it proves every tier, so
     a part ends ``time_limit`` only when it could not finish in the whole solve's time (or no
     worker was free to give it more)."""
     sizes = np.array([max(1, m.rows.row.size) for m in models], dtype=float)
@@ -210,7 +210,12 @@ def solve_parts(models: list[PartModel], tiers: tuple[Tier, ...], deadline: floa
                 state.done >= len(tiers) else run_tiers(state, tiers, own, progress)
         results[i] = result
         with lock:
-            if result.stopped == "time_limit" and own < deadline:
+            # stopped by its own share, or done within it but not proven (a leximin round or
+            # a MIP ran out of its part of the share): more time may prove it
+            if (result.stopped == "time_limit" or (not result.proven and not result.stopped
+                                                   and not result.trouble
+                                                   and not result.infeasible)) \
+                    and own < deadline:
                 short.append(i)
             remaining[0] -= sizes[i]
             done[0] += 1

@@ -273,9 +273,12 @@ def _tables(sheets, org, profession, required, problems) -> Conversion:
     notes: list[str] = []
     placements = _placements(sheets["placements"], problems)
     students = _students(sheets["students"], placements, problems)
-    if not placements["rows"] or problems.errors:
+    if not placements["rows"] or not students or problems.errors:
         if not placements["rows"] and not problems.errors:
             problems.error("placements", None, None, "The placements sheet has no placement rows.")
+        elif not students and not problems.errors:
+            problems.error("students", None, None, "The students sheet has no student rows: add one row per "
+                           "student (student_id, university, qualification, course_start).")
         return Conversion({}, notes)
     first = min(r["start"] for r in placements["rows"])
     first -= pd.Timedelta(days=int(first.day_of_week))

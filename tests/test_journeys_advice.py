@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
 from placement_planner.advice import advise
+from placement_planner.advice.fixes import apply_fix
+from placement_planner.advice.parts import solve_tier1
 from placement_planner.build import build_planning_data
 from tests.journey_checker import check_journeys
 
 D = dt.date
+CAPACITY = ["site_id", "profession", "setting", "start_date", "end_date", "places"]
+DEMAND = ["demand_id", "hei", "profession", "learners", "start_date", "weeks", "setting", "journey",
+          "required_settings"]
 WY = "NHS West Yorkshire Integrated Care Board"
 SITES = [
     {"site_id": "RR801", "site_name": "Leeds General Infirmary", "provider": "Leeds Teaching Hospitals NHS Trust",
@@ -64,3 +71,51 @@ def test_gains_are_whole_journeys():
     assert advice.recommendations
     for r in advice.recommendations:
         assert r.extra_learners_placed == 3 and r.extra_weighted_placed == 3.0, r
+
+
+def _gap_case():
+    """Journey J: P1 acute weeks 0-3, P2 weeks 6-9 needing community, offered only in weeks 2-5."""
+    capacity = [
+        {"site_id": "RR801", "profession": "Adult Nursing", "setting": "acute", "start_date": D(2026, 9, 7),
+         "end_date": D(2027, 7, 26), "places": 4},
+        {"site_id": "RY6A1", "profession": "Adult Nursing", "setting": "community", "start_date": D(2026, 9, 21),
+         "end_date": D(2026, 10, 12), "places": 4},
+    ]
+    common = {"hei": "University of Leeds", "profession": "Adult Nursing", "learners": 2, "weeks": 4, "journey": "J"}
+    demand = [dict(common, demand_id="P1", start_date=D(2026, 9, 7), setting="acute",
+                   required_settings="acute, community"),
+              dict(common, demand_id="P2", start_date=D(2026, 10, 19))]
+    return build_planning_data(sites=SITES, capacity=capacity, demand=demand, week0=D(2026, 9, 7))
+
+
+def test_a_fix_never_puts_a_learner_on_two_placements_at_once():
+    # Moving P2 4 weeks earlier (into community's weeks) would overlap P1: not a fix. The only
+    # room is the two free weeks between them, which do not reach community's places.
+    data = _gap_case()
+    advice = advise(data, places=4, top=3, smoothing=False)
+    assert advice.baseline.learners == 0
+    for did, fix in advice.fixes.items():
+        if not fix.kind:
+            continue
+        trial = apply_fix(data, fix)
+        measured = solve_tier1(trial)
+        assert not check_journeys(trial, measured.plan), (did, fix.words, check_journeys(trial, measured.plan))
+        assert fix.learners <= measured.learners, (did, fix.words)
+        assert fix.kind != "shift_start", (did, fix.words)
+
+
+def test_a_journey_row_may_still_move_within_the_room_between_its_placements():
+    # Community offered in weeks 4-7 instead: P2 (weeks 6-9) fits 2 weeks earlier, inside the gap.
+    data = _gap_case()
+    data.capacity.loc[data.capacity["site_id"] == "RY6A1", ["start_date", "end_date"]] = \
+        [pd.Timestamp(2026, 10, 5), pd.Timestamp(2026, 10, 26)]
+    data = build_planning_data(sites=SITES, capacity=data.capacity.drop(columns=[c for c in data.capacity.columns
+                                                                                if c not in CAPACITY]),
+                               demand=data.demand.drop(columns=[c for c in data.demand.columns if c not in DEMAND]),
+                               week0=D(2026, 9, 7))
+    advice = advise(data, places=4, top=3, smoothing=False)
+    fix = advice.fixes["P2"]
+    assert fix.kind == "shift_start" and fix.learners == 2, fix
+    trial = apply_fix(data, fix)
+    measured = solve_tier1(trial)
+    assert measured.learners == 4 and not check_journeys(trial, measured.plan)

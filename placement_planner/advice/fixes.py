@@ -119,12 +119,44 @@ def _favour(trial: PlanningData, rows: list[int]) -> PlanningData:
     return with_demand(trial, {r: {"priority": float(priority[r]) * (1.0 + FAVOUR)} for r in rows})
 
 
+def shift_flex(demand: pd.DataFrame, rows) -> dict[int, int]:
+    """{row: flex weeks to try} for the rows a start shift can move. A row of a journey may move
+    only within the free weeks between its window and each other placement of the journey (flex
+    included): a learner cannot be on two placements at once. When both rows around a gap are
+    shifted together (one batch), the gap is the later row's, so they still never overlap."""
+    flex = demand["flex_weeks"].to_numpy(dtype=np.int64)
+    start = demand["start_week"].to_numpy(dtype=np.int64)
+    last = start + demand["weeks"].to_numpy(dtype=np.int64) - 1
+    journey = demand["journey"].fillna("").astype(str).to_numpy() if "journey" in demand.columns \
+        else np.full(len(demand), "", dtype=object)
+    members: dict[str, list[int]] = {}
+    for r in rows:
+        if journey[r] and journey[r] not in members:
+            members[journey[r]] = np.flatnonzero(journey == journey[r]).tolist()
+    moving = {int(r) for r in rows}
+    out = {}
+    for r in sorted(moving):
+        most = SHIFT_WEEKS
+        for o in members.get(journey[r], ()):
+            if o == r:
+                continue
+            later = (start[o], o) > (start[r], r)
+            if later:
+                gap = (start[o] - flex[o]) - (last[r] + flex[r]) - 1
+            else:
+                gap = (start[r] - flex[r]) - (last[o] + flex[o]) - 1
+            gap = 0 if later and o in moving else max(int(gap), 0)   # the later row takes a shared gap
+            most = min(most, int(flex[r]) + gap)
+        if most > flex[r]:
+            out[r] = most
+    return out
+
+
 def _shift(part: PlanningData, rows: np.ndarray):
-    flex = part.demand["flex_weeks"].to_numpy(dtype=np.int64)
-    todo = [r for r in rows if flex[r] < SHIFT_WEEKS]
-    trial = with_demand(part, {int(r): {"flex_weeks": SHIFT_WEEKS} for r in todo})
-    words = {int(r): "move the start within 4 weeks" for r in todo}
-    changes = {int(r): {"change": "shift_start"} for r in todo}
+    todo = shift_flex(part.demand, rows)
+    trial = with_demand(part, {r: {"flex_weeks": f} for r, f in todo.items()})
+    words = {r: f"move the start within {f} week{'s' if f != 1 else ''}" for r, f in todo.items()}
+    changes = {r: {"change": "shift_start"} for r in todo}
     return trial, words, changes
 
 
@@ -245,7 +277,8 @@ def apply_fix(data: PlanningData, fix: Fix) -> PlanningData:
         return data
     pos = int(np.flatnonzero(data.demand["demand_id"].astype(str).to_numpy() == fix.demand_id)[0])
     if fix.kind == SHIFT:
-        return with_demand(data, {pos: {"flex_weeks": max(SHIFT_WEEKS, int(data.demand["flex_weeks"].iat[pos]))}})
+        flex = shift_flex(data.demand, [pos]).get(pos, int(data.demand["flex_weeks"].iat[pos]))
+        return with_demand(data, {pos: {"flex_weeks": flex}})
     if fix.kind == ANY_SETTING:
         return with_demand(data, {pos: {"setting": ""}})
     if fix.kind == TRAVEL:

@@ -142,6 +142,8 @@ def compare_table(outcomes: list[Outcome]) -> pd.DataFrame:
     """One row per scenario, baseline first: scenario, the Summary keys, learners_moved."""
     from placement_planner.analysis import SUMMARY_KEYS
 
-    columns = ["scenario", *SUMMARY_KEYS, "learners_moved"]
+    # Workbooks with journeys: the Summary's variety_repeats too (the JSON has every Summary key).
+    extra = ["variety_repeats"] if any("variety_repeats" in o.summary for o in outcomes) else []
+    columns = ["scenario", *SUMMARY_KEYS, *extra, "learners_moved"]
     rows = [{"scenario": o.name, **{k: o.summary.get(k) for k in columns[1:]}} for o in outcomes]
     return pd.DataFrame(rows, columns=columns)

@@ -119,3 +119,18 @@ def test_a_journey_row_may_still_move_within_the_room_between_its_placements():
     trial = apply_fix(data, fix)
     measured = solve_tier1(trial)
     assert measured.learners == 4 and not check_journeys(trial, measured.plan)
+
+
+def test_an_unplaced_journeys_fix_adds_its_missing_setting():
+    # Critical care is offered nowhere: the fix of a row that may take it is a critical care block
+    # (placing the whole journey, 3 learners of that row); the row fixed to acute cannot give it,
+    # and no change to it alone places anyone, so it gets none.
+    data = _data("acute, community, critical care")
+    advice = advise(data, places=4, top=3, smoothing=False)
+    first = advice.fixes["C1-P1"]
+    assert first.kind == "add_places" and first.change["setting"] == "critical care", first
+    assert first.learners == 3 and "critical care" in first.words
+    trial = apply_fix(data, first)
+    measured = solve_tier1(trial)
+    assert measured.learners == 11 and not check_journeys(trial, measured.plan)
+    assert advice.fixes["C1-P3"].kind == "" and advice.fixes["C1-P3"].learners == 0

@@ -173,29 +173,24 @@ def no_eligible_site(ctx: Context, places: int) -> list[Candidate]:
     return out
 
 
-def journey_missing_setting(ctx: Context, places: int, per_journey: int = 2) -> list[Candidate]:
-    """Journeys held back whole by one required setting that no pool any of their rows may use
-    offers: a new block in that setting at the nearest site a row without a fixed setting (or
-    fixed to that one) already reaches, in that row's weeks. Another place in a pool they reach
-    cannot help such a journey, so the dual and nearest-pool candidates never find it."""
+def journeys_missing_setting(ctx: Context) -> dict[int, str]:
+    """{demand row: the one required setting its journey lacks} for journeys held back whole
+    because one required setting is offered at no pool any of their rows may use. Every row of
+    such a journey is listed; the setting is given as the journey gives it."""
     demand = ctx.data.demand
     if "journey" not in demand.columns:
-        return []
+        return {}
     left = demand["learners"].to_numpy(dtype=np.int64) - ctx.placed
     journeys = demand["journey"].fillna("").astype(str).to_numpy()
     rows = np.flatnonzero((journeys != "") & (left > 0))
     if not len(rows):
-        return []
+        return {}
     pairs = eligible_pairs(ctx, rows)
     pool_setting = keys(ctx.pools["setting"])
-    row_setting = keys(demand["setting"])
-    start = demand["start_week"].to_numpy(dtype=np.int64)
-    weeks = demand["weeks"].to_numpy(dtype=np.int64)
-    dist = np.where(np.isnan(pairs.dist_km), 0.0, pairs.dist_km)
     members: dict[str, list[int]] = {}
     for r in np.flatnonzero(journeys != ""):
         members.setdefault(journeys[r], []).append(int(r))
-    out = []
+    out: dict[int, str] = {}
     for journey, mine in members.items():
         if (left[mine] <= 0).any():        # some learners placed: the setting is on offer
             continue
@@ -203,21 +198,46 @@ def journey_missing_setting(ctx: Context, places: int, per_journey: int = 2) -> 
         required = dict(zip(keys(texts), texts))        # key -> the setting as the journey gives it
         reached = {pool_setting[p] for p in pairs.pool[np.isin(pairs.d, mine)]}
         missing = sorted(set(required) - reached - {""})
-        if len(missing) != 1:              # one Capacity row can add one setting only
+        if len(missing) == 1:              # one Capacity row can add one setting only
+            out.update({r: required[missing[0]] for r in mine})
+    return out
+
+
+def can_give(ctx: Context, row: int, setting: str) -> bool:
+    """May this demand row be placed in ``setting`` (its own setting blank or that one)?"""
+    own = keys([ctx.data.demand["setting"].iat[row]])[0]
+    return own in ("", keys([setting])[0])
+
+
+def journey_missing_setting(ctx: Context, places: int, per_journey: int = 2) -> list[Candidate]:
+    """Journeys held back whole by one required setting that no pool any of their rows may use
+    offers: a new block in that setting at the nearest site a row without a fixed setting (or
+    fixed to that one) already reaches, in that row's weeks. Another place in a pool they reach
+    cannot help such a journey, so the dual and nearest-pool candidates never find it."""
+    missing = journeys_missing_setting(ctx)
+    if not missing:
+        return []
+    demand = ctx.data.demand
+    left = demand["learners"].to_numpy(dtype=np.int64) - ctx.placed
+    start = demand["start_week"].to_numpy(dtype=np.int64)
+    weeks = demand["weeks"].to_numpy(dtype=np.int64)
+    journeys = demand["journey"].fillna("").astype(str).to_numpy()
+    rows = np.array(sorted(missing), dtype=np.int64)
+    pairs = eligible_pairs(ctx, rows)
+    dist = np.where(np.isnan(pairs.dist_km), 0.0, pairs.dist_km)
+    out, made = [], {}
+    for r in sorted(missing, key=lambda r: (journeys[r], start[r])):
+        setting, journey = missing[r], journeys[r]
+        if made.get(journey, 0) >= per_journey or not can_give(ctx, r, setting):
             continue
-        setting = required[missing[0]]
-        weighted = float((left * ctx.weights)[mine].sum())
-        made = 0
-        for r in sorted(mine, key=lambda r: start[r]):
-            if made >= per_journey or row_setting[r] not in ("", missing[0]):
-                continue
-            at = np.flatnonzero(pairs.d == r)
-            if not len(at):
-                continue
-            p = int(pairs.pool[at[np.argmin(dist[at])]])
-            n = int(min(places, left[r]))
-            out.append(Candidate(str(ctx.pools["site_id"].iat[p]), str(ctx.pools["profession"].iat[p]),
-                                 setting, int(start[r]), int(start[r] + weeks[r] - 1), n,
-                                 weighted * n / max(int(left[r]), 1), "journey's missing setting"))
-            made += 1
+        at = np.flatnonzero(pairs.d == r)
+        if not len(at):
+            continue
+        p = int(pairs.pool[at[np.argmin(dist[at])]])
+        n = int(min(places, left[r]))
+        weighted = float(sum(left[o] * ctx.weights[o] for o in missing if journeys[o] == journey))
+        out.append(Candidate(str(ctx.pools["site_id"].iat[p]), str(ctx.pools["profession"].iat[p]),
+                             setting, int(start[r]), int(start[r] + weeks[r] - 1), n,
+                             weighted * n / max(int(left[r]), 1), "journey's missing setting"))
+        made[journey] = made.get(journey, 0) + 1
     return out

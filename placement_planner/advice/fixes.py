@@ -223,16 +223,25 @@ def _travel(part: PlanningData, base: Measured, rows: np.ndarray):
 
 def _add_places(part: PlanningData, ctx: Context, rows: np.ndarray, left: np.ndarray):
     """More places at the nearest pool the row may use, in its nominal weeks."""
+    from placement_planner.advice.candidates import can_give, journeys_missing_setting
+
     demand = part.demand
     pairs = eligible_pairs(ctx, rows)
     dist = np.where(np.isnan(pairs.dist_km), 0.0, pairs.dist_km)
     names = part.sites.set_index(part.sites["site_id"].astype(str))["site_name"].fillna("").astype(str)
+    # A journey held back by a required setting offered nowhere in reach: its places are in that
+    # setting; a row of it fixed to another setting has no such fix (more of its own places
+    # cannot place the journey, and crediting it with the others' gain would mislead).
+    missing = journeys_missing_setting(ctx)
     added, words, changes = [], {}, {}
     for r in np.unique(pairs.d):
+        if int(r) in missing and not can_give(ctx, int(r), missing[int(r)]):
+            continue
         at = np.flatnonzero(pairs.d == r)
         j = at[np.argmin(dist[at])]
         p = int(pairs.pool[j])
         site, prof, setting = (str(ctx.pools[c].iat[p]) for c in ("site_id", "profession", "setting"))
+        setting = missing.get(int(r), setting)
         first = int(demand["start_week"].iat[r])
         last = first + int(demand["weeks"].iat[r]) - 1
         n = int(left[r])

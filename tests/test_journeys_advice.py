@@ -134,3 +134,27 @@ def test_an_unplaced_journeys_fix_adds_its_missing_setting():
     measured = solve_tier1(trial)
     assert measured.learners == 11 and not check_journeys(trial, measured.plan)
     assert advice.fixes["C1-P3"].kind == "" and advice.fixes["C1-P3"].learners == 0
+
+
+def test_a_journey_rows_fix_is_what_it_places_alone():
+    # Both placements are one place short: adding places for one row alone places no one more
+    # (the journey needs both), so neither row may claim the batch's gain.
+    capacity = [
+        {"site_id": "RR801", "profession": "Adult Nursing", "setting": "acute", "start_date": D(2026, 9, 7),
+         "end_date": D(2027, 7, 26), "places": 1},
+        {"site_id": "RY6A1", "profession": "Adult Nursing", "setting": "community", "start_date": D(2026, 9, 7),
+         "end_date": D(2027, 7, 26), "places": 1},
+    ]
+    common = {"hei": "University of Leeds", "profession": "Adult Nursing", "learners": 3, "weeks": 4, "journey": "J"}
+    demand = [dict(common, demand_id="P1", start_date=D(2026, 9, 7), setting="acute",
+                   required_settings="acute, community"),
+              dict(common, demand_id="P2", start_date=D(2026, 10, 19), setting="community")]
+    data = build_planning_data(sites=SITES, capacity=capacity, demand=demand, week0=D(2026, 9, 7))
+    advice = advise(data, places=4, top=3, smoothing=False)
+    assert advice.baseline.learners == 2
+    for did, fix in advice.fixes.items():
+        if fix.kind:
+            measured = solve_tier1(apply_fix(data, fix))
+            assert measured.learners - advice.baseline.learners >= fix.learners > 0, (did, fix)
+        else:
+            assert fix.learners == 0 and "journey J needs changes to several of its placements" in fix.words

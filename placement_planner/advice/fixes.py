@@ -27,6 +27,7 @@ SHIFT, ANY_SETTING, TRAVEL, ADD_PLACES = "shift_start", "any_setting", "travel_l
 KINDS = (SHIFT, ANY_SETTING, TRAVEL, ADD_PLACES)
 FAVOUR = 1e-4
 MAX_ALONE = 10
+MAX_JOURNEY_SOLO = 20
 NO_FIX = "none of: another start within 4 weeks, any setting, wider travel, more places nearby"
 
 
@@ -91,6 +92,9 @@ def part_fixes(part: PlanningData, base: Measured, time_limit_s: float | None = 
                 trials[ADD_PLACES], gained[ADD_PLACES] = (trial, {}, {}), np.zeros(len(demand), dtype=np.int64)
             trials[ADD_PLACES][1][r], trials[ADD_PLACES][2][r] = words[r], changes[r]
             gained[ADD_PLACES][r] = n
+    journey = demand["journey"].fillna("").astype(str).to_numpy() if "journey" in demand.columns \
+        else np.full(len(demand), "", dtype=object)
+    solo_left = [MAX_JOURNEY_SOLO]
     out = []
     for r in rows:
         best, best_n = "", 0
@@ -98,8 +102,14 @@ def part_fixes(part: PlanningData, base: Measured, time_limit_s: float | None = 
             if kind in trials and r in trials[kind][1] and int(gained[kind][r]) > best_n:
                 best, best_n = kind, int(gained[kind][r])
         did = str(demand["demand_id"].iat[r])
+        together = ""
+        if best and journey[r]:
+            best, best_n = _journey_alone(part, base, r, journey, trials, gained, best, best_n, solo_left,
+                                          time_limit_s)
+            together = "" if best else (f"no single change: journey {journey[r]} needs changes to several of its "
+                                        f"placements together (each alone places no one)")
         if not best:
-            out.append(Fix(did, "", NO_FIX, 0, {}))
+            out.append(Fix(did, "", together or NO_FIX, 0, {}))
             continue
         words, change = trials[best][1][r], dict(trials[best][2].get(r, {}))
         if best == SHIFT:
@@ -108,6 +118,31 @@ def part_fixes(part: PlanningData, base: Measured, time_limit_s: float | None = 
                 change["value"] = shift
         out.append(Fix(did, best, words, min(best_n, int(left[r])), change))
     return out
+
+
+def _journey_alone(part, base, r, journey, trials, gained, best, best_n, solo_left, time_limit_s):
+    """(kind, learners) of a journey row's fix, measured alone when its batch also changed
+    another row of the same journey: a journey is placed only when every row of it can be, so the
+    batch's gain may need the other rows' changes too (two rows each short of places: each row's
+    'add places' alone places no one). Kinds are tried by their batch gain, best first; at most
+    MAX_JOURNEY_SOLO re-solves per profession, beyond which such a row gets no fix."""
+    mates = set(np.flatnonzero(journey == journey[r]).tolist()) - {r}
+    kinds = sorted((k for k in KINDS if k in trials and r in trials[k][1] and int(gained[k][r]) > 0),
+                   key=lambda k: (-int(gained[k][r]), KINDS.index(k)))
+    for kind in kinds:
+        if not mates & set(trials[kind][1]):
+            return kind, int(gained[kind][r])          # no other row of the journey was changed
+        if solo_left[0] <= 0:
+            return "", 0
+        solo_left[0] -= 1
+        did = str(part.demand["demand_id"].iat[r])
+        trial = apply_fix(part, Fix(did, kind, "", 0, dict(trials[kind][2].get(r, {}))))
+        m = solve_tier1(_favour(trial, [r]), start_from=base.plan.allocations, time_limit_s=time_limit_s)
+        before = int(placed_per_row(part, base.plan.allocations)[r])
+        n = int(placed_per_row(trial, m.plan.allocations)[r]) - before
+        if n > 0:
+            return kind, n
+    return "", 0
 
 
 def _favour(trial: PlanningData, rows: list[int]) -> PlanningData:

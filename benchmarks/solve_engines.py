@@ -1,11 +1,17 @@
 """The planner on highspy against the OR-Tools-only route, side by side in fresh processes.
 
-    python benchmarks/solve_engines.py                       # region, 60 s limit
-    python benchmarks/solve_engines.py --scale national --shape per-learner --limit 60
+    python benchmarks/solve_engines.py --scale demo --limit 240      # demo, both finish
+    python benchmarks/solve_engines.py --scale region --limit 240    # region, both finish
+    python benchmarks/solve_engines.py --scale national --limit 60   # national, both stop
+    python benchmarks/solve_engines.py --scale region --repeat 2     # A B A B
 
-Each run plans every tier; the OR-Tools route is forced with PLACEMENT_PLANNER_ENGINE=ortools
-(GLOP for LPs, SCIP for MIPs, PDLP for very large parts). Prints wall time, status, tier 1,
-bound, fair share, peak memory, and the ratio of the two wall times.
+Each run plans every tier in a fresh process; the OR-Tools route is forced with
+PLACEMENT_PLANNER_ENGINE=ortools (GLOP for LPs, SCIP for MIPs, PDLP for very large parts).
+The engines run one after the other (A B, or A B A B with --repeat 2) so the machine's load
+affects both alike. Prints, per run, wall time, status, every tier value, tier-1 bound, peak
+memory and the solver seconds per tier (summed over parts, from ``Plan.messages``); then
+per tier the mean seconds of each engine and their ratio (OR-Tools route / highspy), and the
+load average before and after.
 """
 
 from __future__ import annotations
@@ -13,10 +19,23 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
 import time
+
+ENGINES = ("highspy", "ortools")
+PER_TIER = re.compile(r"solver seconds per tier \(summed over parts\): (.*)")
+
+
+def tier_seconds(messages) -> dict[str, float]:
+    """{tier: seconds} from the plan's "solver seconds per tier" message."""
+    for m in messages:
+        hit = PER_TIER.match(m)
+        if hit:
+            return {k: float(v) for k, v in (p.rsplit(" ", 1) for p in hit.group(1).split(", "))}
+    return {}
 
 
 def child(scale: str, seed: int, shape: str, limit: float) -> dict:
@@ -27,9 +46,29 @@ def child(scale: str, seed: int, shape: str, limit: float) -> dict:
     t0 = time.perf_counter()
     plan = solve(data, SolveOptions(time_limit_s=limit, threads=2))
     return dict(engine=engine.ENGINE, wall=time.perf_counter() - t0, status=plan.status.value,
-                placed=plan.tier_values.get("placed"), bound=plan.bound,
-                fair=plan.tier_values.get("fair_share"), travel=plan.tier_values.get("travel"),
+                tiers={k: float(v) for k, v in plan.tier_values.items()}, bound=plan.bound,
+                seconds=tier_seconds(plan.messages),
                 peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def run_one(name: str, args) -> dict:
+    env = dict(os.environ)
+    env.pop("PLACEMENT_PLANNER_ENGINE", None)
+    if name == "ortools":
+        env["PLACEMENT_PLANNER_ENGINE"] = "ortools"
+    proc = subprocess.run([sys.executable, __file__, "--child", "--scale", args.scale,
+                           "--shape", args.shape, "--seed", str(args.seed), "--limit",
+                           str(args.limit)], capture_output=True, text=True, env=env)
+    if proc.returncode:
+        raise SystemExit(f"{name} run failed:\n{proc.stderr[-3000:]}")
+    row = json.loads(proc.stdout.strip().splitlines()[-1])
+    if row["engine"] != name:
+        raise SystemExit(f"asked for {name}, the child ran {row['engine']}")
+    return row
+
+
+def fmt(v: float) -> str:
+    return f"{v:,.4f}" if abs(v) < 10 else f"{v:,.1f}"
 
 
 def main(argv=None) -> int:
@@ -38,31 +77,43 @@ def main(argv=None) -> int:
     ap.add_argument("--shape", default="default")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--limit", type=float, default=60.0)
+    ap.add_argument("--repeat", type=int, default=1, help="rounds of A B (2 gives A B A B)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
         print(json.dumps(child(args.scale, args.seed, args.shape, args.limit)))
         return 0
+    load0 = os.getloadavg()
     rows = []
-    for name in ("highspy", "ortools"):
-        env = dict(os.environ)
-        env.pop("PLACEMENT_PLANNER_ENGINE", None)
-        if name == "ortools":
-            env["PLACEMENT_PLANNER_ENGINE"] = "ortools"
-        proc = subprocess.run([sys.executable, __file__, "--child", "--scale", args.scale,
-                               "--shape", args.shape, "--seed", str(args.seed), "--limit",
-                               str(args.limit)], capture_output=True, text=True, env=env)
-        if proc.returncode:
-            print(proc.stderr, file=sys.stderr)
-            return 1
-        rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    print(f"{args.scale} / {args.shape}, limit {args.limit:g} s")
-    print("| engine | wall | status | tier 1 | bound | fair share | learner-km | peak |")
-    print("|---|---|---|---|---|---|---|---|")
+    for _ in range(args.repeat):
+        for name in ENGINES:
+            rows.append(run_one(name, args))
+            print(f"  {name}: {rows[-1]['wall']:.1f} s {rows[-1]['status']}", flush=True)
+    load1 = os.getloadavg()
+    tiers = list(dict.fromkeys(k for r in rows for k in r["tiers"]))
+    steps = list(dict.fromkeys(k for r in rows for k in r["seconds"]))
+    print(f"\n{args.scale} / {args.shape}, seed {args.seed}, limit {args.limit:g} s, 2 threads; "
+          f"load average {load0[0]:.2f} before, {load1[0]:.2f} after")
+    print("| engine | wall | status | " + " | ".join(tiers) + " | tier-1 bound | peak | "
+          + " | ".join(f"s {k}" for k in steps) + " |")
+    print("|---" * (5 + len(tiers) + len(steps)) + "|")
     for r in rows:
-        print(f"| {r['engine']} | {r['wall']:.1f} s | {r['status']} | {r['placed']:,.1f} | "
-              f"{r['bound']:,.1f} | {r['fair']:.4f} | {r['travel']:,.0f} | {r['peak_mb']:.0f} MB |")
-    print(f"OR-Tools route / highspy wall: x{rows[1]['wall'] / max(rows[0]['wall'], 1e-9):.2f}")
+        print(f"| {r['engine']} | {r['wall']:.1f} s | {r['status']} | "
+              + " | ".join(fmt(r["tiers"].get(k, float("nan"))) for k in tiers)
+              + f" | {r['bound']:,.1f} | {r['peak_mb']:.0f} MB | "
+              + " | ".join(f"{r['seconds'].get(k, 0.0):.2f}" for k in steps) + " |")
+
+    def mean(name, get):
+        vals = [get(r) for r in rows if r["engine"] == name]
+        return sum(vals) / len(vals)
+
+    print("\n| step | highspy s | OR-Tools route s | ratio |")
+    print("|---|---|---|---|")
+    for label, get in [("wall", lambda r: r["wall"])] + [
+            (k, lambda r, k=k: r["seconds"].get(k, 0.0)) for k in steps]:
+        a, b = mean("highspy", get), mean("ortools", get)
+        print(f"| {label} | {a:.2f} | {b:.2f} | x{b / a:.2f} |" if a > 0 else
+              f"| {label} | {a:.2f} | {b:.2f} | - |")
     return 0
 
 

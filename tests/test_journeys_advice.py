@@ -158,3 +158,26 @@ def test_a_journey_rows_fix_is_what_it_places_alone():
             assert measured.learners - advice.baseline.learners >= fix.learners > 0, (did, fix)
         else:
             assert fix.learners == 0 and "journey J needs changes to several of its placements" in fix.words
+
+
+def test_places_over_a_journeys_whole_span_are_recommended():
+    # 3 learners on 2 placements, acute required once; 1 acute and 1 community place a week:
+    # 2 learners placed. One more place in P1's weeks alone (or P2's) places no one; one more
+    # acute place over both placements' weeks places the third learner (2 placements).
+    capacity = [
+        {"site_id": "RR801", "profession": "Adult Nursing", "setting": "acute", "start_date": D(2026, 9, 7),
+         "end_date": D(2027, 7, 26), "places": 1},
+        {"site_id": "RY6A1", "profession": "Adult Nursing", "setting": "community", "start_date": D(2026, 9, 7),
+         "end_date": D(2027, 7, 26), "places": 1},
+    ]
+    common = {"hei": "University of Leeds", "profession": "Adult Nursing", "learners": 3, "weeks": 4, "journey": "J"}
+    demand = [dict(common, demand_id="P1", start_date=D(2026, 9, 7), required_settings="acute"),
+              dict(common, demand_id="P2", start_date=D(2026, 10, 19))]
+    data = build_planning_data(sites=SITES, capacity=capacity, demand=demand, week0=D(2026, 9, 7))
+    advice = advise(data, places=4, top=3, fixes=False, smoothing=False)
+    assert advice.baseline.learners == 4
+    assert advice.recommendations, "no recommendation for a journey short in both placements"
+    best = advice.recommendations[0]
+    rows = data.demand.set_index("demand_id")
+    assert best.start_week <= rows.at["P1", "start_week"] and best.end_week >= rows.at["P2", "start_week"] + 3
+    assert best.extra_learners_placed == 2 and best.extra_weighted_placed == 2.0

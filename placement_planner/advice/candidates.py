@@ -241,3 +241,49 @@ def journey_missing_setting(ctx: Context, places: int, per_journey: int = 2) -> 
                              weighted * n / max(int(left[r]), 1), "journey's missing setting"))
         made[journey] = made.get(journey, 0) + 1
     return out
+
+
+def journey_span(ctx: Context, places: int, most: int = 5) -> list[Candidate]:
+    """Journeys with learners left: more places over a journey's whole span (its first row's
+    earliest start to its last row's latest end) at the pool most of its rows may use. A journey
+    learner needs a place in every row's weeks, so places in one row's weeks alone (the dual and
+    nearest-pool candidates) place no one when several rows are short."""
+    demand = ctx.data.demand
+    if "journey" not in demand.columns:
+        return []
+    left = demand["learners"].to_numpy(dtype=np.int64) - ctx.placed
+    journeys = demand["journey"].fillna("").astype(str).to_numpy()
+    rows = np.flatnonzero((journeys != "") & (left > 0))
+    if not len(rows):
+        return []
+    pairs = eligible_pairs(ctx, rows)
+    dist = np.where(np.isnan(pairs.dist_km), 0.0, pairs.dist_km)
+    start = demand["start_week"].to_numpy(dtype=np.int64)
+    flex = demand["flex_weeks"].to_numpy(dtype=np.int64)
+    last = start + demand["weeks"].to_numpy(dtype=np.int64) - 1 + flex
+    first = start - flex
+    by_pool: dict[int, list] = {}
+    for journey in sorted(set(journeys[rows])):
+        mine = np.flatnonzero(journeys == journey)
+        at = np.flatnonzero(np.isin(pairs.d, mine))
+        if not len(at):
+            continue
+        pools, inverse = np.unique(pairs.pool[at], return_inverse=True)
+        count = np.bincount(inverse, minlength=len(pools))            # rows of the journey per pool
+        km = np.bincount(inverse, weights=dist[at], minlength=len(pools))
+        best = int(np.lexsort((km, -count))[0])
+        if count[best] < 2:                 # one row: the other candidates cover its weeks
+            continue
+        p = int(pools[best])
+        users = pairs.d[at][inverse == best]
+        entry = by_pool.setdefault(p, [int(first[users].min()), int(last[users].max()), 0, 0.0])
+        entry[0], entry[1] = min(entry[0], int(first[users].min())), max(entry[1], int(last[users].max()))
+        entry[2] += int(left[mine].max())
+        entry[3] += float((left * ctx.weights)[mine].sum())
+    out = []
+    for p, (lo, hi, learners, weighted) in sorted(by_pool.items(), key=lambda kv: -kv[1][3])[:most]:
+        n = int(min(places, learners))
+        out.append(Candidate(str(ctx.pools["site_id"].iat[p]), str(ctx.pools["profession"].iat[p]),
+                             str(ctx.pools["setting"].iat[p]), max(lo, 0), min(hi, ctx.n_weeks - 1), n,
+                             weighted * n / max(learners, 1), "journeys' span"))
+    return out

@@ -92,6 +92,7 @@ def advise(data: PlanningData, places: int, top: int = 5, *, fixes: bool = True,
         found += cands.from_unplaced(ctx, places)
         found += cands.no_eligible_site(ctx, places)
         found += cands.journey_missing_setting(ctx, places)
+        found += cands.journey_span(ctx, places)
         pool += [(key, c) for c in found]
     pool.sort(key=lambda kc: (-kc[1].estimate, kc[1].site_id, kc[1].setting, kc[1].start_week))
     seen, unique = set(), []

@@ -23,14 +23,19 @@ def main() -> None:
     ap.add_argument("--limit", type=float, default=60.0)
     ap.add_argument("--threads", type=int, default=0, help="0: the workbook's setting")
     ap.add_argument("--shape", action="append", default=[], help="generate --shape (repeatable)")
+    ap.add_argument("--input", default="", help="a workbook to solve instead of a generated one")
     args = ap.parse_args()
 
     from placement_planner.build import build_planning_data
     from placement_planner.generate.tables import generate_tables
     from placement_planner.solver import SolveOptions, solve
-    t = generate_tables(args.scale, args.seed, tuple(args.shape))
-    data = build_planning_data(sites=t["Sites"], capacity=t["Capacity"], demand=t["Demand"],
-                               locked=t.get("Locked"))
+    if args.input:
+        from placement_planner.io.load import load_workbooks
+        data = load_workbooks([args.input]).data
+    else:
+        t = generate_tables(args.scale, args.seed, tuple(args.shape))
+        data = build_planning_data(sites=t["Sites"], capacity=t["Capacity"], demand=t["Demand"],
+                                   locked=t.get("Locked"))
 
     log = []
     inner = run_mod.solve_parts

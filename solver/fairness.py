@@ -73,6 +73,7 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
                 np.concatenate([np.arange(hp.n_x), phi]),
                 np.concatenate([np.ones(hp.n_x), -req]), np.zeros(n_f), np.zeros(n_f))
     s_prev = 0.0
+    kept = 0                     # rounds 1..kept keep S_k at the incumbent's value
     proven_upto = 0              # rounds 1..proven_upto are all proven
     full_from = None             # the round at which the rest were all full
     now = time.perf_counter()
@@ -126,7 +127,10 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
         # when the round is; never more than the incumbent reaches)
         exact = float(np.sort(fills(hp, hp.values))[:k].sum())
         hp.set_row_bounds(fix, exact - TOLERANCE * max(1.0, abs(exact)), np.inf)
+        kept = k
         s_prev = exact
+    if not out.stopped:          # the lower tiers may hold these fills (highs_part)
+        hp.fair_hold = _fair_hold(phi, req, fills(hp, hp.values), kept, proven_upto == kept)
     final = fills(hp, hp.values)
     zero = np.flatnonzero(final <= 1e-12)
     # groups at 0 "cannot be placed at all" only when the rounds that prove it (the zeros,
@@ -135,6 +139,29 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
         (full_from is not None and proven_upto >= full_from - 1 >= len(zero))
     out.unplaceable = m.fair_ids[zero] if settled else np.zeros(0, np.int64)
     return out
+
+
+def _fair_hold(phi: np.ndarray, req: np.ndarray, fill: np.ndarray, kept: int,
+               proven: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """(fill columns, lower, upper, exact) for ``HighsPart._held_fair_plan``.
+
+    Exact when rounds 1..kept are proven and the bottom ``kept`` fills B = f_1..f_kept are
+    forced on their groups: a fill rate is p/q_g, and when exactly ``kept`` groups can take a
+    value of B at all, each of them only one, then in every plan that keeps the rounds those
+    groups are the bottom ones (the bottom takes values of B) at those very values, and every
+    other group is at or above f_kept. The hold (those fills fixed, the others in
+    [f_kept, 1]) then describes the plans that keep the rounds exactly. Otherwise every fill
+    is held at the incumbent's: a restriction, so its plan is only a candidate."""
+    low = np.sort(fill)[:kept]
+    if proven and kept > 0:
+        takes = np.zeros(len(phi), dtype=np.int64)      # distinct values of B a group can take
+        for v in np.unique(low):
+            p = v * req
+            takes += np.abs(p - np.round(p)) <= 1e-7
+        cand = takes > 0
+        if cand.sum() == kept and np.all(takes[cand] == 1):
+            return phi, np.where(cand, fill, low[-1]), np.where(cand, fill, 1.0), True
+    return phi, fill.copy(), fill.copy(), False
 
 
 def _rounding_proof(hp: HighsPart, phi: np.ndarray, req: np.ndarray, sorted_fill: np.ndarray,

@@ -54,6 +54,9 @@ class HighsPart:
         self.lp = engine.new_lp(self.row_lo, self.row_up, threads)
         self.pos = np.full(self.n_x, -1, dtype=np.int64)
         self.lp_cols = np.zeros(0, dtype=np.int64)
+        # (fill columns, lower, upper, exact): set by fairness.leximin once its rounds are
+        # kept; the lower tiers try the LP with the fills held there (see _held_fair_plan)
+        self.fair_hold: tuple | None = None
         self._activate(_first_columns(model))
 
     def _activate(self, cols: np.ndarray) -> None:
@@ -195,6 +198,14 @@ class HighsPart:
         if not on_integer.any() and self._rows_hold(lp_x):   # the LP vertex is whole already
             self.values = np.where(self.integer, np.round(lp_x), lp_x)
             return Result(float(cost @ self.values), bound, True, self.values.copy())
+        held, held_bound = self._held_fair_plan(cost, maximise, deadline, progress)
+        if held_bound is not None:        # the hold is exact: its LP bounds the whole tier
+            held_bound = snap(held_bound) if snap is not None else held_bound
+            bound = min(bound, held_bound) if maximise else max(bound, held_bound)
+        if held is not None and (cost @ held > value if maximise else cost @ held < value):
+            self.values, value = held, float(cost @ held)
+        if self._close(value, bound, maximise, snap is not None):
+            return Result(value, bound, True, self.values.copy())
         used = (lp_x > 1e-9) | (self.values > 1e-9) | ~self.integer
         stopped, optimal = self._restricted_mip(cost, sense, used, deadline, progress, snap)
         value = float(cost @ self.values)
@@ -211,6 +222,52 @@ class HighsPart:
         value = float(cost @ self.values)
         proven = optimal or self._close(value, bound, maximise, snap is not None)
         return Result(value, value if proven else bound, proven, self.values.copy(), stopped)
+
+    def _held_fair_plan(self, cost: np.ndarray, maximise: bool, deadline: float,
+                        progress: Progress | None) -> tuple[np.ndarray | None, float | None]:
+        """(plan or None, bound or None): the LP with the fair groups' fills held
+        (``fair_hold``, set by fairness.leximin once its rounds are kept).
+
+        With the fills held, the leximin columns (t, d) no longer touch the placements, and
+        when each option uses one capacity row (one-week stays) the rows left (demand, fair
+        group, capacity) are two laminar families, a network matrix: the vertex is whole and
+        no MIP is needed (per-student region: the preferred tier's MIP over every column took
+        15 s). The plan is a candidate incumbent. When the hold is *exact* (every plan that
+        keeps the leximin rows has those fills, see fairness._fair_hold) the LP is solved
+        over every column by pricing, and its value is a bound on the whole tier."""
+        hold = self.fair_hold
+        if hold is None or time.perf_counter() >= deadline:
+            return None, None
+        phi, lo_h, up_h, exact = hold
+        lo, up = self.col_lo[phi].copy(), self.col_up[phi].copy()
+        self.set_col_bounds(phi, lo_h, up_h)
+        try:
+            fresh = True
+            while True:
+                if self.lp.run(deadline, progress, fresh) != "optimal":
+                    return None, None
+                fresh = False
+                if not exact:
+                    break
+                rc = cost - self.matrix().T @ self.lp.y()
+                gain = rc if maximise else -rc
+                enter = np.flatnonzero((self.pos < 0) & (gain > 1e-7) & (self.col_up > 0))
+                if not len(enter):
+                    break
+                self._activate(enter)
+            x = np.zeros(self.n_cols)
+            x[self.lp_cols] = self.lp.x()
+        finally:
+            self.set_col_bounds(phi, lo, up)
+        bound = float(cost @ x) if exact else None
+        # the hold is kept to HiGHS's tolerances (times the learners requested), so the
+        # vertex can be off whole numbers by ~1e-5: round the placements and take every other
+        # column (fills, leximin columns) from the incumbent, whose fills are the same; the
+        # rows are then checked exactly as for any plan
+        plan = np.r_[np.round(x[:self.n_x]), self.values[self.n_x:]]
+        if not self._rows_hold(plan):
+            return None, bound
+        return plan, bound
 
     def lagrangian_bound(self, cost: np.ndarray, y: np.ndarray, maximise: bool) -> float:
         """A bound over ALL columns from any row prices (see bound.lagrangian_bound)."""

@@ -42,6 +42,8 @@ TIME_SHARE = 0.5
 MIN_ROUND_S = 0.5
 # The rounding proof tries at most this many sets of groups that could be at the bottom.
 MAX_BOTTOM_SETS = 6
+# LP-only steps of a round may use this long past the round's own share (see leximin).
+LP_STEP_S = 3.0
 
 
 @dataclass
@@ -74,6 +76,7 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
                 np.concatenate([np.ones(hp.n_x), -req]), np.zeros(n_f), np.zeros(n_f))
     s_prev = 0.0
     kept = 0                     # rounds 1..kept keep S_k at the incumbent's value
+    aux: list = []               # (t, d) columns of each round
     proven_upto = 0              # rounds 1..proven_upto are all proven
     full_from = None             # the round at which the rest were all full
     now = time.perf_counter()
@@ -95,10 +98,20 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
         # from round 2 the incumbent is often best already: the rounding proof first; else
         # the LP and the MIP over the columns it uses (a better incumbent), the rounding proof
         # again, and the MIP over every column only when that fails too
+        # the LP-only steps (rounding proof, held round) may run past the round's share, up
+        # to LP_STEP_S (never past the leximin time): they are what spares the MIP
+        lp_deadline = max(round_deadline, min(fair_deadline, now + LP_STEP_S))
         settled = k > 1 and proven_upto == k - 1 and \
-            _rounding_proof(hp, phi, req, sorted_fill, k, round_deadline, progress)
-        cost, fix = _round(hp, k, phi)
+            _rounding_proof(hp, phi, req, sorted_fill, k, lp_deadline, progress)
+        cost, fix, t_col, d_cols = _round(hp, k, phi)
+        aux.append((t_col, d_cols))
         snap = _fraction_snap(s_prev, req)
+        # the held round (no MIP): on one-week stays it often reaches the round's best
+        if not settled and proven_upto == k - 1 and \
+                _held_round(hp, phi, req, aux, k, s_prev, cost, lp_deadline, progress):
+            settled = _rounding_proof(hp, phi, req, np.sort(fills(hp, hp.values)), k,
+                                      lp_deadline, progress)
+        cost = np.r_[cost, np.zeros(hp.n_cols - len(cost))]
         if settled:
             value = float(cost @ hp.values)
             r = Result(value, value, True, hp.values.copy())
@@ -139,6 +152,76 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
         (full_from is not None and proven_upto >= full_from - 1 >= len(zero))
     out.unplaceable = m.fair_ids[zero] if settled else np.zeros(0, np.int64)
     return out
+
+
+def _forced_bottom(req: np.ndarray, fill: np.ndarray, kept: int) -> np.ndarray | None:
+    """The groups that hold the ``kept`` smallest fills in every plan that keeps rounds
+    1..kept (proven), each at its incumbent's fill; None when that is not forced: exactly
+    ``kept`` groups can take a value of B = f_1..f_kept at all (a fill is p/q_g), each of
+    them only one."""
+    low = np.sort(fill)[:kept]
+    takes = np.zeros(len(req), dtype=np.int64)      # distinct values of B a group can take
+    for v in np.unique(low):
+        p = v * req
+        takes += np.abs(p - np.round(p)) <= 1e-7
+    cand = takes > 0
+    return cand if cand.sum() == kept and np.all(takes[cand] == 1) else None
+
+
+def _held_round(hp: HighsPart, phi: np.ndarray, req: np.ndarray, aux: list, k: int,
+                s_prev: float, cost: np.ndarray, deadline: float,
+                progress: Progress | None) -> bool:
+    """A better incumbent for round k without a MIP; True when it was found (the rounding
+    proof then decides whether it is the round's best).
+
+    With the bottom k-1 groups forced (``_forced_bottom``; none for k = 1) their fills are
+    held, and every other group is asked for floor(t q_g)/q_g of its learners, t the round's
+    LP value above S_(k-1). With the fills bounded like that the leximin columns no longer
+    touch the placements, and on one-week stays the rows left are a network matrix, so the
+    LP's vertex is whole: a plan whose k-th fill is at least min_g floor(t q_g)/q_g. Every
+    row is checked on it as on any plan; an LP that fails or a vertex that is not whole
+    leaves the incumbent as it was."""
+    n_x = hp.n_x
+    fill = fills(hp, hp.values)
+    if k == 1:
+        bottom, lo_h = np.zeros(len(phi), dtype=bool), np.zeros(len(phi))
+    else:
+        bottom = _forced_bottom(req, fill, k - 1)
+        if bottom is None:
+            return False
+        lo_h = np.where(bottom, fill, np.sort(fill)[k - 2])
+    r = hp.solve(cost, True, deadline=deadline, progress=progress, lp_only=True)
+    if r.stopped or time.perf_counter() >= deadline:
+        return False
+    lp_x = np.zeros(hp.n_cols)
+    lp_x[hp.lp_cols] = hp.lp.x()
+    t = min(float(cost @ lp_x), r.bound) - s_prev
+    target = np.minimum(np.floor(max(t, 0.0) * req + 1e-7) / req, 1.0)
+    lo = np.where(bottom, fill, np.maximum(lo_h, target))
+    up = np.where(bottom, fill, 1.0)
+    old_lo, old_up = hp.col_lo[phi].copy(), hp.col_up[phi].copy()
+    hp.set_col_bounds(phi, lo, up)
+    try:
+        word = hp.lp.run(deadline, progress, True)
+        x = hp.lp.x() if word == "optimal" else None
+    finally:
+        hp.set_col_bounds(phi, old_lo, old_up)
+    if x is None:
+        return False
+    plan = hp.values.copy()
+    full = np.zeros(hp.n_cols)
+    full[hp.lp_cols] = x
+    plan[:n_x] = np.round(full[:n_x])
+    f = np.bincount(hp.model.fair, weights=plan[:n_x], minlength=len(phi)) / req
+    plan[phi] = f
+    sf = np.sort(f)
+    for j, (t_j, d_j) in enumerate(aux, 1):
+        plan[t_j] = sf[j - 1]
+        plan[d_j] = np.maximum(0.0, sf[j - 1] - f)
+    if sf[:k].sum() <= np.sort(fill)[:k].sum() + TOLERANCE or not hp._rows_hold(plan):
+        return False
+    hp.values = plan
+    return True
 
 
 def _fair_hold(phi: np.ndarray, req: np.ndarray, fill: np.ndarray, kept: int,
@@ -229,7 +312,7 @@ def _fraction_snap(s_prev: float, req: np.ndarray):
     return snap
 
 
-def _round(hp: HighsPart, k: int, phi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _round(hp: HighsPart, k: int, phi: np.ndarray):
     """Columns t_k and d_kf >= 0, rows d_kf - t_k + fill_f >= 0 and the row
     ``k*t_k - sum d_kf`` (returned unbounded, fixed once the round is proven)."""
     n_f = len(phi)
@@ -247,4 +330,4 @@ def _round(hp: HighsPart, k: int, phi: np.ndarray) -> tuple[np.ndarray, np.ndarr
     cost = np.zeros(hp.n_cols)
     cost[t] = float(k)
     cost[d] = -1.0
-    return cost, fix
+    return cost, fix, t, d

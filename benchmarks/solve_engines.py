@@ -10,8 +10,9 @@ PLACEMENT_PLANNER_ENGINE=ortools (GLOP for LPs, SCIP for MIPs, PDLP for very lar
 The engines run one after the other (A B, or A B A B with --repeat 2) so the machine's load
 affects both alike. Prints, per run, wall time, status, every tier value, tier-1 bound, peak
 memory and the solver seconds per tier (summed over parts, from ``Plan.messages``); then
-per tier the mean seconds of each engine and their ratio (OR-Tools route / highspy), and the
-load average before and after.
+per tier, and per tier split into the engine's LP runs and MIP solves (timed by wrapping
+engine.py's calls in the child), the mean seconds of each engine and their ratio (OR-Tools
+route / highspy), and the load average before and after.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import re
 import resource
 import subprocess
 import sys
+import threading
 import time
 
 ENGINES = ("highspy", "ortools")
@@ -38,16 +40,52 @@ def tier_seconds(messages) -> dict[str, float]:
     return {}
 
 
+def time_engine_calls() -> dict[str, float]:
+    """Wrap the engine's LP runs and MIP solves with timers, keyed "<step> LP" / "<step> MIP"
+    (summed over parts and threads). The step is the tier run.run_tiers is in when the call
+    is made, else the run.py function that made it (e.g. _first_plan)."""
+    from placement_planner.solver import engine, run
+    spent: dict[str, float] = {}
+    lock = threading.Lock()
+
+    def step() -> str:
+        f, outer = sys._getframe(2), None
+        while f is not None:
+            if f.f_code is run.run_tiers.__code__ and "tier" in f.f_locals:
+                return f.f_locals["tier"].value
+            if outer is None and f.f_code.co_filename == run.__file__:
+                outer = f.f_code.co_name
+            f = f.f_back
+        return outer or "other"
+
+    def timed(fn, kind):
+        def wrapper(*a, **k):
+            key = f"{step()} {kind}"
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                with lock:
+                    spent[key] = spent.get(key, 0.0) + time.perf_counter() - t0
+        return wrapper
+
+    for cls in (engine.HighspyLP, engine.OrtoolsLP):
+        cls.run = timed(cls.run, "LP")
+    engine.solve_mip = timed(engine.solve_mip, "MIP")
+    return spent
+
+
 def child(scale: str, seed: int, shape: str, limit: float) -> dict:
     sys.path.insert(0, os.path.dirname(__file__))
     from shapes import load
     from placement_planner.solver import SolveOptions, engine, solve
     data = load(scale, seed, shape)
+    spent = time_engine_calls()
     t0 = time.perf_counter()
     plan = solve(data, SolveOptions(time_limit_s=limit, threads=2))
     return dict(engine=engine.ENGINE, wall=time.perf_counter() - t0, status=plan.status.value,
                 tiers={k: float(v) for k, v in plan.tier_values.items()}, bound=plan.bound,
-                seconds=tier_seconds(plan.messages),
+                seconds=tier_seconds(plan.messages), calls=spent,
                 peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
@@ -92,6 +130,7 @@ def main(argv=None) -> int:
     load1 = os.getloadavg()
     tiers = list(dict.fromkeys(k for r in rows for k in r["tiers"]))
     steps = list(dict.fromkeys(k for r in rows for k in r["seconds"]))
+    calls = sorted(dict.fromkeys(k for r in rows for k in r["calls"]))
     print(f"\n{args.scale} / {args.shape}, seed {args.seed}, limit {args.limit:g} s, 2 threads; "
           f"load average {load0[0]:.2f} before, {load1[0]:.2f} after")
     print("| engine | wall | status | " + " | ".join(tiers) + " | tier-1 bound | peak | "
@@ -110,7 +149,8 @@ def main(argv=None) -> int:
     print("\n| step | highspy s | OR-Tools route s | ratio |")
     print("|---|---|---|---|")
     for label, get in [("wall", lambda r: r["wall"])] + [
-            (k, lambda r, k=k: r["seconds"].get(k, 0.0)) for k in steps]:
+            (k, lambda r, k=k: r["seconds"].get(k, 0.0)) for k in steps] + [
+            (f"engine calls: {k}", lambda r, k=k: r["calls"].get(k, 0.0)) for k in calls]:
         a, b = mean("highspy", get), mean("ortools", get)
         print(f"| {label} | {a:.2f} | {b:.2f} | x{b / a:.2f} |" if a > 0 else
               f"| {label} | {a:.2f} | {b:.2f} | - |")

@@ -44,6 +44,8 @@ MIN_ROUND_S = 0.5
 MAX_BOTTOM_SETS = 6
 # LP-only steps of a round may use this long past the round's own share (see leximin).
 LP_STEP_S = 3.0
+# At most this many held-round LPs a round (each raises the round's value).
+HELD_STEPS = 2
 
 
 @dataclass
@@ -107,11 +109,21 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
         aux.append((t_col, d_cols))
         snap = _fraction_snap(s_prev, req)
         # the held round (no MIP): on one-week stays it often reaches the round's best
-        if not settled and proven_upto == k - 1 and \
-                _held_round(hp, phi, req, aux, k, s_prev, cost, lp_deadline, progress):
-            settled = _rounding_proof(hp, phi, req, np.sort(fills(hp, hp.values)), k,
-                                      lp_deadline, progress)
+        # first at floor(t q)/q from the round's LP value t, then, while the rounding proof
+        # fails, every group above the incumbent's f_k
+        need = None
+        for _ in range(HELD_STEPS if not settled and proven_upto == k - 1 else 0):
+            if not _held_round(hp, phi, req, aux, k, s_prev, cost, lp_deadline, progress, need):
+                break
+            now_fill = np.sort(fills(hp, hp.values))
+            if _rounding_proof(hp, phi, req, now_fill, k, lp_deadline, progress):
+                settled = True
+                break
+            need = (np.floor(now_fill[k - 1] * req + 1e-7) + 1) / req
         cost = np.r_[cost, np.zeros(hp.n_cols - len(cost))]
+        # the MIP path still gets the round's whole share after the LP-only steps
+        round_deadline = max(round_deadline, min(deadline, time.perf_counter()
+                                                 + (round_deadline - now)))
         if settled:
             value = float(cost @ hp.values)
             r = Result(value, value, True, hp.values.copy())
@@ -170,7 +182,7 @@ def _forced_bottom(req: np.ndarray, fill: np.ndarray, kept: int) -> np.ndarray |
 
 def _held_round(hp: HighsPart, phi: np.ndarray, req: np.ndarray, aux: list, k: int,
                 s_prev: float, cost: np.ndarray, deadline: float,
-                progress: Progress | None) -> bool:
+                progress: Progress | None, need: np.ndarray | None = None) -> bool:
     """A better incumbent for round k without a MIP; True when it was found (the rounding
     proof then decides whether it is the round's best).
 
@@ -178,7 +190,8 @@ def _held_round(hp: HighsPart, phi: np.ndarray, req: np.ndarray, aux: list, k: i
     held, and every other group is asked for floor(t q_g)/q_g of its learners, t the round's
     LP value above S_(k-1). With the fills bounded like that the leximin columns no longer
     touch the placements, and on one-week stays the rows left are a network matrix, so the
-    LP's vertex is whole: a plan whose k-th fill is at least min_g floor(t q_g)/q_g. Every
+    LP's vertex is whole: a plan whose k-th fill is at least min_g floor(t q_g)/q_g (or, with
+    ``need``, every other group at least its ``need``). Every
     row is checked on it as on any plan; an LP that fails or a vertex that is not whole
     leaves the incumbent as it was."""
     n_x = hp.n_x
@@ -190,13 +203,17 @@ def _held_round(hp: HighsPart, phi: np.ndarray, req: np.ndarray, aux: list, k: i
         if bottom is None:
             return False
         lo_h = np.where(bottom, fill, np.sort(fill)[k - 2])
-    r = hp.solve(cost, True, deadline=deadline, progress=progress, lp_only=True)
-    if r.stopped or time.perf_counter() >= deadline:
-        return False
-    lp_x = np.zeros(hp.n_cols)
-    lp_x[hp.lp_cols] = hp.lp.x()
-    t = min(float(cost @ lp_x), r.bound) - s_prev
-    target = np.minimum(np.floor(max(t, 0.0) * req + 1e-7) / req, 1.0)
+    if need is None:
+        r = hp.solve(cost, True, deadline=deadline, progress=progress, lp_only=True)
+        if r.stopped or time.perf_counter() >= deadline:
+            return False
+        lp_x = np.zeros(hp.n_cols)
+        lp_x[hp.lp_cols] = hp.lp.x()
+        t = min(float(cost @ lp_x), r.bound) - s_prev
+        need = np.floor(max(t, 0.0) * req + 1e-7) / req
+    elif np.any(need[~bottom] > 1.0 + 1e-12) or time.perf_counter() >= deadline:
+        return False                      # a group cannot rise that far
+    target = np.minimum(need, 1.0)
     lo = np.where(bottom, fill, np.maximum(lo_h, target))
     up = np.where(bottom, fill, 1.0)
     old_lo, old_up = hp.col_lo[phi].copy(), hp.col_up[phi].copy()
@@ -270,6 +287,14 @@ def _rounding_proof(hp: HighsPart, phi: np.ndarray, req: np.ndarray, sorted_fill
     cand = np.flatnonzero(can)
     if len(cand) < k - 1 or comb(len(cand), k - 1) > MAX_BOTTOM_SETS:
         return False
+    # when the bottom is forced, its fills are held in the LP too (exact: every plan that
+    # keeps the rounds has them, see _forced_bottom), which the leximin rows' LP lacks
+    hold = None
+    if k > 1:
+        fill = fills(hp, hp.values)
+        forced = _forced_bottom(req, fill, k - 1)
+        if forced is not None:
+            hold = (np.where(forced, fill, sorted_fill[k - 2]), np.where(forced, fill, 1.0))
     # each set of k-1 groups that could be the bottom ones: the others must all rise above f_k
     for bottom in combinations(cand.tolist(), k - 1):
         rest = np.setdiff1d(np.arange(n_f), bottom)
@@ -277,13 +302,14 @@ def _rounding_proof(hp: HighsPart, phi: np.ndarray, req: np.ndarray, sorted_fill
         if np.any(need > 1.0 + 1e-12):
             continue                         # a group cannot rise above f_k at all
         if time.perf_counter() >= deadline or not _cannot_place(hp, phi[rest], need, deadline,
-                                                                progress):
+                                                                progress, phi, hold):
             return False
     return True
 
 
 def _cannot_place(hp: HighsPart, phi: np.ndarray, need: np.ndarray, deadline: float,
-                  progress: Progress | None) -> bool:
+                  progress: Progress | None, all_phi: np.ndarray | None = None,
+                  hold: tuple | None = None) -> bool:
     """True when an LP over every column proves that the fill rates ``phi`` cannot all reach
     ``need``: max sum_g min(phi_g, need_g) (its Lagrangian bound) stays below sum need."""
     m = len(phi)
@@ -292,7 +318,14 @@ def _cannot_place(hp: HighsPart, phi: np.ndarray, need: np.ndarray, deadline: fl
                 np.tile([1.0, -1.0], m), np.full(m, -np.inf), np.zeros(m))
     cost = np.zeros(hp.n_cols)
     cost[w] = 1.0
-    r = hp.solve(cost, True, deadline=deadline, progress=progress, lp_only=True)
+    if hold is not None:                     # (lower, upper) of every fill, exact
+        old = hp.col_lo[all_phi].copy(), hp.col_up[all_phi].copy()
+        hp.set_col_bounds(all_phi, *hold)
+    try:
+        r = hp.solve(cost, True, deadline=deadline, progress=progress, lp_only=True)
+    finally:
+        if hold is not None:
+            hp.set_col_bounds(all_phi, *old)
     hp.set_col_bounds(w, np.zeros(m), np.zeros(m))      # the columns say nothing from now on
     return not r.stopped and r.bound < float(need.sum()) - 1e-6
 

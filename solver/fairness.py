@@ -102,7 +102,8 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
         # again, and the MIP over every column only when that fails too
         # the LP-only steps (rounding proof, held round) may run past the round's share, up
         # to LP_STEP_S (never past the leximin time): they are what spares the MIP
-        lp_deadline = max(round_deadline, min(fair_deadline, now + LP_STEP_S))
+        lp_deadline = max(round_deadline, min(fair_deadline, now + LP_STEP_S)) \
+            if hp.network else round_deadline
         settled = k > 1 and proven_upto == k - 1 and \
             _rounding_proof(hp, phi, req, sorted_fill, k, lp_deadline, progress)
         cost, fix, t_col, d_cols = _round(hp, k, phi)
@@ -112,7 +113,8 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
         # first at floor(t q)/q from the round's LP value t, then, while the rounding proof
         # fails, every group above the incumbent's f_k
         need = None
-        for _ in range(HELD_STEPS if not settled and proven_upto == k - 1 else 0):
+        for _ in range(HELD_STEPS if not settled and proven_upto == k - 1 and hp.network
+                       else 0):
             if not _held_round(hp, phi, req, aux, k, s_prev, cost, lp_deadline, progress, need):
                 break
             now_fill = np.sort(fills(hp, hp.values))
@@ -122,8 +124,9 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
             need = (np.floor(now_fill[k - 1] * req + 1e-7) + 1) / req
         cost = np.r_[cost, np.zeros(hp.n_cols - len(cost))]
         # the MIP path still gets the round's whole share after the LP-only steps
-        round_deadline = max(round_deadline, min(deadline, time.perf_counter()
-                                                 + (round_deadline - now)))
+        if hp.network:
+            round_deadline = max(round_deadline, min(deadline, time.perf_counter()
+                                                     + (round_deadline - now)))
         if settled:
             value = float(cost @ hp.values)
             r = Result(value, value, True, hp.values.copy())

@@ -57,6 +57,12 @@ class HighsPart:
         # (fill columns, lower, upper, exact): set by fairness.leximin once its rounds are
         # kept; the lower tiers try the LP with the fills held there (see _held_fair_plan)
         self.fair_hold: tuple | None = None
+        # every option in at most one capacity row and no journey row (one-week stays): with
+        # the fills held, the rows (demand with the locks inside them, fair groups; capacity)
+        # are two laminar families, a network matrix, so the held LPs are worth trying
+        other = np.isin(r.kind[r.row], ("capacity", "journey"))
+        per_col = np.bincount(r.col[other], minlength=self.n_x)
+        self.network = bool(per_col.size == 0 or per_col.max() <= 1)
         self._activate(_first_columns(model))
 
     def _activate(self, cols: np.ndarray) -> None:
@@ -236,7 +242,7 @@ class HighsPart:
         keeps the leximin rows has those fills, see fairness._fair_hold) the LP is solved
         over every column by pricing, and its value is a bound on the whole tier."""
         hold = self.fair_hold
-        if hold is None or time.perf_counter() >= deadline:
+        if hold is None or not self.network or time.perf_counter() >= deadline:
             return None, None
         phi, lo_h, up_h, exact = hold
         lo, up = self.col_lo[phi].copy(), self.col_up[phi].copy()

@@ -294,6 +294,8 @@ class HighsPart:
             values[cols] = np.where(self.integer[cols], np.round(x), x)
             if self._rows_hold(values):
                 self.values = values
+            elif word == "optimal":      # never "optimal" on a point that breaks a row
+                return "numerical", False
         if word == "optimal":
             return "", True
         return word, False

@@ -227,3 +227,19 @@ def test_sample_files_load_and_messy_errors_are_the_listed_ones():
     messy = load_workbooks([SAMPLE_DATA / "messy_example.xlsx"])
     reported = {(p.sheet, p.row) for p in messy.problems.errors}
     assert reported == listed
+
+
+@pytest.mark.parametrize("seed", range(1, 7))
+def test_generated_locks_can_always_be_kept(tmp_path, seed):
+    """A Locked row whose stay straddles a gap between capacity blocks made every solve of
+    `generate --scale demo --seed 2` infeasible."""
+    from placement_planner.domain import PlanStatus, Tier
+    from placement_planner.generate import generate_workbook
+    from placement_planner.io import load_workbooks
+    from placement_planner.solver import SolveOptions, solve
+
+    path = tmp_path / "demo.xlsx"
+    generate_workbook("demo", seed=seed, path=path)
+    data = load_workbooks([path]).data
+    plan = solve(data, SolveOptions(time_limit_s=30, tiers=(Tier.PLACED,)))
+    assert plan.status is not PlanStatus.INFEASIBLE, plan.messages

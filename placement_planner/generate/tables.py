@@ -95,9 +95,31 @@ def tables_for(spec: Scale, seed: int, shapes: tuple[str, ...] = ()) -> dict[str
     locked, locked_load = pick_locked(sites, demand, pools, assigned, spec, rng)
     capacity = build_capacity(sites, demand, pools, assigned, locked_load, spec, year, rng)
     capacity = capacity.sort_values(["site_id", "profession", "setting", "start_date"], kind="stable")
+    locked = _locks_that_fit(locked, demand, capacity)
     tables = {
         "Sites": sites, "Capacity": capacity.reset_index(drop=True), "Demand": demand,
         "Locked": locked, "Settings": _settings_table(),
     }
     tables = {name: tables[name][cols].reset_index(drop=True) for name, cols in SHEET_COLUMNS.items()}
     return apply_shapes(tables, shapes, shape_rng) if shapes else tables
+
+
+def _locks_that_fit(locked: pd.DataFrame, demand: pd.DataFrame, capacity: pd.DataFrame) -> pd.DataFrame:
+    """Agreed allocations only where their pool offers the locked learners in every week of the
+    stay. Capacity comes in term blocks with gaps between them, so a stay can straddle a gap
+    (demo seed 2: a 9-week Children's Nursing stay from 01/02/2027 past a block ending
+    19/03/2027), and such a lock could never be kept: every solve was infeasible."""
+    if not len(locked):
+        return locked
+    by_id = demand.set_index("demand_id")
+    ok = []
+    for lk in locked.itertuples(index=False):
+        row = by_id.loc[lk.demand_id]
+        start = pd.Timestamp(row["start_date"])
+        mondays = [start + pd.Timedelta(weeks=w) for w in range(int(row["weeks"]))]
+        pool = capacity[(capacity["site_id"] == lk.site_id) & (capacity["profession"] == row["profession"])
+                        & (capacity["setting"] == lk.setting)]
+        places = [int(pool.loc[(pool["start_date"] <= m) & (pool["end_date"] >= m), "places"].sum())
+                  for m in mondays]
+        ok.append(min(places, default=0) >= int(lk.learners))
+    return locked[np.array(ok, dtype=bool)].reset_index(drop=True)

@@ -99,19 +99,24 @@ def check_plan(data, plan) -> None:
         assert got >= int(lk.learners), f"locked {lk.demand_id}@{lk.site_id}: {got}"
 
 
+def eligible_starts(data, d, pools: dict):
+    """(pool, weeks offered, start week) for every pool demand row ``d`` may use and every start
+    its flex allows (t >= 0): the contract's eligibility, before any capacity is looked at."""
+    for pool, weeks in pools.items():
+        site, prof, setting = pool
+        if prof != d.profession or not eligible(data, d, site, setting):
+            continue
+        for t in range(int(d.start_week) - int(d.flex_weeks), int(d.start_week) + int(d.flex_weeks) + 1):
+            if t >= 0:
+                yield pool, weeks, t
+
+
 def reference_placed(data, time_limit: float = 60.0) -> float:
     """Tier 1 optimum of the contract's model, every week a row, solved by HiGHS (scipy)."""
     pools = offered(data)
     weights = data.weights()
-    cols = []
-    for i, d in enumerate(data.demand.itertuples()):
-        for (site, prof, setting), weeks in pools.items():
-            if prof != d.profession or not eligible(data, d, site, setting):
-                continue
-            for t in range(int(d.start_week) - int(d.flex_weeks),
-                           int(d.start_week) + int(d.flex_weeks) + 1):
-                if t >= 0:
-                    cols.append((i, (site, prof, setting), t, int(d.weeks), weights[i]))
+    cols = [(i, pool, t, int(d.weeks), weights[i])
+            for i, d in enumerate(data.demand.itertuples()) for pool, _, t in eligible_starts(data, d, pools)]
     if not cols:
         return 0.0
     rows: dict = {}
@@ -194,13 +199,9 @@ def brute_force_leximin(data) -> tuple[float, list]:
     options = []            # per demand row: list of (pool, start)
     for d in rows:
         mine = []
-        for (site, prof, setting), weeks in pools.items():
-            if prof != d.profession or not eligible(data, d, site, setting):
-                continue
-            for t in range(int(d.start_week) - int(d.flex_weeks),
-                           int(d.start_week) + int(d.flex_weeks) + 1):
-                if t >= 0 and all(weeks.get(w, 0) > 0 for w in range(t, t + int(d.weeks))):
-                    mine.append(((site, prof, setting), t))
+        for pool, weeks, t in eligible_starts(data, d, pools):
+            if all(weeks.get(w, 0) > 0 for w in range(t, t + int(d.weeks))):
+                mine.append((pool, t))
         options.append(mine)
     groups: dict = defaultdict(int)
     for d in rows:

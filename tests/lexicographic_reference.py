@@ -9,7 +9,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix, hstack, lil_matrix, vstack
 
-from feasibility import eligible, km, offered
+from feasibility import eligible_starts, km, offered
 
 
 def reference_tiers(data, time_limit: float = 120.0) -> dict:
@@ -18,15 +18,10 @@ def reference_tiers(data, time_limit: float = 120.0) -> dict:
     learners = data.demand["learners"].to_numpy()
     cols = []
     for i, d in enumerate(data.demand.itertuples()):
-        for (site, prof, setting) in pools:
-            if prof != d.profession or not eligible(data, d, site, setting):
-                continue
-            s = data.sites.loc[site]
+        for pool, _, t in eligible_starts(data, d, pools):
+            s = data.sites.loc[pool[0]]
             dist = 0.0 if np.isnan(d.latitude) else km(d.latitude, d.longitude, s.latitude, s.longitude)
-            for t in range(int(d.start_week) - int(d.flex_weeks), int(d.start_week) + int(d.flex_weeks) + 1):
-                if t >= 0:
-                    cols.append((i, (site, prof, setting), t, int(d.weeks), weights[i],
-                                 float(site in set(d.preferred_sites)), dist))
+            cols.append((i, pool, t, int(d.weeks), weights[i], float(pool[0] in set(d.preferred_sites)), dist))
     n = len(cols)
     index: dict = {}
     a = lil_matrix((0, n))

@@ -18,7 +18,7 @@ from collections import defaultdict
 import pytest
 from ortools.sat.python import cp_model
 
-from feasibility import _text, check_plan, eligible, offered
+from feasibility import _text, check_plan, eligible_starts, offered
 from journey_checker import check_journeys, variety_repeats
 from placement_planner.build import build_planning_data
 from placement_planner.domain import PlanStatus, Settings, Tier
@@ -70,16 +70,8 @@ def reference(data) -> tuple[int, int]:
     pools = offered(data)
 
     def options(d):
-        out = []
-        for (site, prof, setting), weeks in pools.items():
-            if prof != d.profession or not eligible(data, d, site, setting):
-                continue
-            for t in range(int(d.start_week) - int(d.flex_weeks),
-                           int(d.start_week) + int(d.flex_weeks) + 1):
-                if t >= 0:
-                    out.append((site, setting, t, range(t, t + int(d.weeks)),
-                                (site, prof, setting)))
-        return out
+        return [(pool[0], pool[2], t, range(t, t + int(d.weeks)), pool)
+                for pool, _, t in eligible_starts(data, d, pools)]
 
     m = cp_model.CpModel()
     load = defaultdict(list)

@@ -30,6 +30,7 @@ from xlsxwriter.worksheet import Worksheet
 from placement_planner.analysis import PlanReport, plan_report
 from placement_planner.domain import Plan, PlanningData
 from placement_planner.io.export_about import ABOUT_COLUMNS, ABOUT_SHEET, SUMMARY_NOTES, about_frame, summary_frame
+from placement_planner.io.safety import column_letter
 from placement_planner.io.settings_sheet import settings_rows
 
 __all__ = ["ExportError", "SUMMARY_NOTES", "TableWriter", "atomic_write", "summary_json",
@@ -233,7 +234,7 @@ class TableWriter:
         """One column's cells from row 1 down, as sheet XML (one string per row, "" = blank),
         and a width that fits its contents."""
         dtype = values.dtype
-        ref = _column_letter(col)
+        ref = column_letter(col)
         if pd.api.types.is_bool_dtype(dtype) and not values.isna().any():
             return ws.booleans(ref, values.to_numpy(dtype=bool)), 8
         if pd.api.types.is_datetime64_any_dtype(dtype):
@@ -456,15 +457,6 @@ class _BulkSheet(Worksheet):
                 super()._write_rows()
         finally:
             self.dim_rowmin, self.dim_rowmax = low, high
-
-
-def _column_letter(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _excel_serials(values: pd.Series) -> np.ndarray:

@@ -63,6 +63,7 @@ def fills(hp: HighsPart, values: np.ndarray) -> np.ndarray:
 
 
 def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairResult:
+    hp.step = "fair_share"        # its LPs and MIPs run on engine.PER_STEP's engines
     m = hp.model
     n_f = len(m.fair_ids)
     req = m.fair_requested.astype(float)

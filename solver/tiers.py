@@ -15,6 +15,7 @@ def placed_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
     (every weight above 0), that plan reaches the "everyone placed" bound, so the tier is
     proven without an LP: the demand rows are held full for the tiers after it, which is the
     same as keeping tier 1 at its optimum, and the tier is skipped."""
+    hp.step = Tier.PLACED.value               # the engines of engine.PER_STEP for this tier
     w = hp.model.weight
     if hp.model.journeys and _everyone_placed(hp):
         n_d = hp.model.rows.n_demand
@@ -37,6 +38,7 @@ def keep_previous_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
 
     kept[v] <= x[v] and kept[v] <= previous[v]; the columns are added on first use.
     """
+    hp.step = Tier.KEEP_PREVIOUS.value
     if not hasattr(hp, "kept_cols"):
         prev = hp.model.previous
         at = np.flatnonzero(prev > 0)
@@ -53,11 +55,13 @@ def keep_previous_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
 
 def preferred_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
     """4. Learners placed at one of their preferred sites (maximised)."""
+    hp.step = Tier.PREFERRED.value
     return _pad(hp, hp.model.preferred.astype(float)), True, whole(True)
 
 
 def travel_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
     """5. Learner-kilometres (minimised)."""
+    hp.step = Tier.TRAVEL.value
     return _pad(hp, hp.model.km), False, None
 
 
@@ -70,6 +74,7 @@ def variety_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
     s at most once); readback splits the learners to meet it where it can (see
     solver/journeys.py). The columns are added on first use. Without journeys in the part
     there is nothing to count, and the tier is skipped."""
+    hp.step = Tier.VARIETY.value
     v = hp.model.variety
     if v is None:
         return np.zeros(hp.n_cols), False, whole(False)

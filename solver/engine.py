@@ -1,4 +1,4 @@
-"""The LP and MIP engines behind a part, with one neutral interface.
+"""The LP and MIP engines behind a part, with one neutral interface, chosen per step.
 
 Two implementations:
 - ``highspy`` (HiGHS through its own Python API): one LP object that stays warm as columns,
@@ -7,12 +7,14 @@ Two implementations:
 - ``ortools`` (OR-Tools model_builder only; no highspy needed): the model is loaded in one
   call (``fill_model_from_sparse_data``) and solved by GLOP (LP, with duals) or SCIP (MIP,
   from the incumbent as a hint); a watcher thread stops a solve at the
-  deadline or on cancel. It re-loads the model at each solve (model_builder cannot add
-  columns to a live model), so column generation costs more there.
+  deadline or on cancel. The LP reads the part's arrays at each run (model_builder cannot
+  add columns to a live model), so column generation costs more there.
 
-``ENGINE`` picks one: highspy when it can be imported, else OR-Tools; the environment
-variable ``PLACEMENT_PLANNER_ENGINE=ortools`` forces OR-Tools. Statuses are words:
-"optimal", "infeasible", "time_limit", "cancelled", "numerical", "error".
+Which engine runs a step is ``PER_STEP`` below (one table, from side-by-side measurements;
+see solver/README.md, "Figures, per step"). ``ENGINE`` is the mode: "per-step" when highspy
+can be imported, else "ortools" (every step on OR-Tools); the environment variable
+``PLACEMENT_PLANNER_ENGINE`` = ``ortools`` / ``highspy`` / ``per-step`` forces one.
+Statuses are words: "optimal", "infeasible", "time_limit", "cancelled", "numerical", "error".
 """
 
 from __future__ import annotations
@@ -29,6 +31,29 @@ from placement_planner.logs import get_logger
 from placement_planner.solver.progress import Progress
 
 
+MODES = ("per-step", "highspy", "ortools")
+
+# Step -> (LP engine, MIP engine). The rule (issue 10): OR-Tools, unless a side-by-side
+# benchmark on the region and the national shows the OR-Tools route over 1.5x slower on that
+# step. Measured OR-Tools route / highspy, seconds in the step's engine calls (solver/README.md,
+# "Figures, per step", where the re-measurement with this table is):
+#   placed      LP x1.05 region, x2.25 national -> highspy; MIP x0.45 -> ortools (SCIP)
+#   fair_share  LP x0.14 (rounds and rounding proofs) -> ortools (GLOP); MIP x8.4 -> highspy
+#   preferred   LP x0.72, MIP x1.43 -> ortools
+#   travel      LP x5.7 (GLOP reloads at every column-generation round), MIP x14.8 -> highspy
+#   locks, keep_previous, variety: no figure shows OR-Tools slower -> ortools
+# The national's PDLP path (run._placed_by_pdlp, lp_bound.py) is OR-Tools PDLP in every mode.
+PER_STEP: dict[str, tuple[str, str]] = {
+    "locks": ("ortools", "ortools"),
+    "placed": ("highspy", "ortools"),
+    "fair_share": ("ortools", "highspy"),
+    "keep_previous": ("ortools", "ortools"),
+    "preferred": ("ortools", "ortools"),
+    "variety": ("ortools", "ortools"),
+    "travel": ("highspy", "highspy"),
+}
+
+
 def _pick() -> str:
     wanted = os.environ.get("PLACEMENT_PLANNER_ENGINE", "").strip().lower()
     if wanted == "ortools":
@@ -37,10 +62,18 @@ def _pick() -> str:
         import highspy  # noqa: F401
     except ImportError:
         return "ortools"
-    return "highspy"
+    return wanted if wanted in MODES else "per-step"
 
 
 ENGINE = _pick()
+
+
+def engine_for(step: str, kind: str) -> str:
+    """"highspy" or "ortools" for a step's ``kind`` ("lp" or "mip") in the current mode."""
+    if ENGINE != "per-step":
+        return ENGINE
+    lp, mip = PER_STEP.get(step, ("ortools", "ortools"))
+    return lp if kind == "lp" else mip
 
 
 def why_stopped(progress: Progress | None) -> str:
@@ -308,51 +341,19 @@ def _ortools_solve(solver_name: str, a: csr_matrix, cost, col_lo, col_up, row_lo
 
 
 class OrtoolsLP:
-    """The same interface as HighspyLP over model_builder and GLOP, rebuilt at each run."""
+    """The LP interface of HighspyLP on GLOP (model_builder's sparse bulk load), over arrays
+    read at each run: ``arrays()`` gives (matrix, cost, col_lo, col_up, row_lo, row_up,
+    maximise) of the LP as it is now, so there is nothing to keep in step."""
 
-    def __init__(self, row_lo: np.ndarray, row_up: np.ndarray, threads: int) -> None:
-        self.row_lo, self.row_up = np.array(row_lo, float), np.array(row_up, float)
-        self.threads = threads
-        self.cost = np.zeros(0)
-        self.col_lo, self.col_up = np.zeros(0), np.zeros(0)
-        self.pieces: list[csc_matrix] = []
-        self.a = csc_matrix((len(row_lo), 0))
-        self.maximise = True
+    def __init__(self, arrays: Callable[[], tuple], threads: int) -> None:
+        self.arrays, self.threads = arrays, threads
         self._x = self._y = None
 
-    def _matrix(self) -> csc_matrix:
-        if self.pieces:
-            from scipy.sparse import hstack
-            self.a = hstack([self.a] + self.pieces, format="csc")
-            self.pieces = []
-        return self.a
-
-    def add_cols(self, cost, lo, up, a: csc_matrix) -> None:
-        a = csc_matrix(a, shape=(len(self.row_lo), a.shape[1]))
-        self._matrix()
-        self.pieces.append(a)
-        self.cost = np.r_[self.cost, cost]
-        self.col_lo, self.col_up = np.r_[self.col_lo, lo], np.r_[self.col_up, up]
-
-    def add_rows(self, lo, up, a: csr_matrix) -> None:
-        from scipy.sparse import vstack
-        a = csr_matrix(a, shape=(a.shape[0], len(self.col_lo)))
-        self.a = vstack([self._matrix().tocsr(), a], format="csc")
-        self.row_lo, self.row_up = np.r_[self.row_lo, lo], np.r_[self.row_up, up]
-
-    def set_row_bounds(self, idx, lo, up) -> None:
-        self.row_lo[idx], self.row_up[idx] = lo, up
-
-    def set_col_bounds(self, idx, lo, up) -> None:
-        self.col_lo[idx], self.col_up[idx] = lo, up
-
-    def set_objective(self, cost: np.ndarray, maximise: bool) -> None:
-        self.cost, self.maximise = np.array(cost, float), maximise
-
     def run(self, deadline: float, progress: Progress | None, fresh: bool) -> str:
+        a, cost, col_lo, col_up, row_lo, row_up, maximise = self.arrays()
         word, self._x, self._y = _ortools_solve(
-            "glop", self._matrix().tocsr(), self.cost, self.col_lo, self.col_up, self.row_lo,
-            self.row_up, None, self.maximise, None, deadline, progress, self.threads)
+            "glop", a.tocsr(), cost, col_lo, col_up, row_lo, row_up, None, maximise, None,
+            deadline, progress, self.threads)
         return word
 
     def x(self) -> np.ndarray:
@@ -377,18 +378,15 @@ def ortools_mip(a: csc_matrix, cost, col_lo, col_up, row_lo, row_up, integer, ma
     return word, x
 
 
-def new_lp(row_lo, row_up, threads: int):
-    return (HighspyLP if ENGINE == "highspy" else OrtoolsLP)(row_lo, row_up, threads)
-
-
 def solve_mip(a, cost, col_lo, col_up, row_lo, row_up, integer, maximise: bool, hint,
-              deadline: float, progress: Progress | None, snap, threads: int, presolve: bool):
+              deadline: float, progress: Progress | None, snap, threads: int, presolve: bool,
+              *, engine: str):
     """The engine's MIP, its answer checked: a solution that breaks a row, a bound or
     integrality is never passed on as "optimal". HiGHS 1.16 with presolve on, started from a
     valid incumbent, returned kOptimal with an infeasible point (a 550-column travel tier of the
     demo: 928.9 km against the true 1,068.2, and 1,200.98 then kept as "proven"): the MIP is then
     solved again without the start, and when that fails too it is numerical trouble."""
-    mip = highspy_mip if ENGINE == "highspy" else ortools_mip
+    mip = highspy_mip if engine == "highspy" else ortools_mip
     word, x = mip(a, cost, col_lo, col_up, row_lo, row_up, integer, maximise, hint, deadline,
                   progress, snap, threads, presolve)
     if x is None or mip_point_holds(a, x, col_lo, col_up, row_lo, row_up, integer):

@@ -2,7 +2,8 @@
 
 This module keeps the part's columns and rows (the model) and runs each tier: the LP
 relaxation by column generation on the engine's LP (engine.py: highspy kept warm, or
-OR-Tools GLOP) gives the proven bound (bound.py turns any duals into one); then the MIP over
+OR-Tools GLOP reading the part's arrays; ``step`` names the tier being run, and
+engine.PER_STEP picks the LP and MIP engine for it) gives the proven bound (bound.py turns any duals into one); then the MIP over
 the columns the LP or the incumbent uses (mip.py), then over those reduced-cost fixing
 cannot exclude. Fixing a finished tier is ``keep_at_least``. When a gap is left, it is
 reported, never hidden.
@@ -51,7 +52,12 @@ class HighsPart:
         self.integer = np.ones(self.n_x, dtype=bool)
         self.values = np.zeros(self.n_x)
         self.cost = np.zeros(self.n_x)
-        self.lp = engine.new_lp(self.row_lo, self.row_up, threads)
+        self.maximise = True
+        # the step being run (a tier's value, or "locks"): engine.engine_for(step, ...) picks
+        # the LP and MIP engine; set by each tier's objective (tiers.py) and by leximin
+        self.step = "placed"
+        self._highs = None                 # the warm highspy LP, made on first use
+        self._glop = engine.OrtoolsLP(self._lp_arrays, threads)
         self.pos = np.full(self.n_x, -1, dtype=np.int64)
         self.lp_cols = np.zeros(0, dtype=np.int64)
         # (fill columns, lower, upper, exact): set by fairness.leximin once its rounds are
@@ -65,14 +71,34 @@ class HighsPart:
         self.network = bool(per_col.size == 0 or per_col.max() <= 1)
         self._activate(_first_columns(model))
 
+    @property
+    def lp(self):
+        """The LP (columns ``lp_cols``, every row) on the engine chosen for the step. The
+        highspy LP, once made, follows every change so it stays warm; GLOP reads the arrays."""
+        if engine.engine_for(self.step, "lp") == "ortools":
+            return self._glop
+        if self._highs is None:
+            c = self.lp_cols
+            self._highs = engine.HighspyLP(self.row_lo, self.row_up, self.threads)
+            self._highs.add_cols(self.cost[c], self.col_lo[c], self.col_up[c],
+                                 self.matrix()[:, c])
+            self._highs.set_objective(self.cost[c], self.maximise)
+        return self._highs
+
+    def _lp_arrays(self) -> tuple:
+        c = self.lp_cols
+        return (self.matrix()[:, c], self.cost[c], self.col_lo[c], self.col_up[c],
+                self.row_lo, self.row_up, self.maximise)
+
     def _activate(self, cols: np.ndarray) -> None:
         """Columns enter the LP (column generation): with every row they appear in."""
         cols = np.asarray(cols, dtype=np.int64)
         cols = cols[self.pos[cols] < 0]
         if not len(cols):
             return
-        self.lp.add_cols(self.cost[cols], self.col_lo[cols], self.col_up[cols],
-                         self.matrix()[:, cols])
+        if self._highs is not None:
+            self._highs.add_cols(self.cost[cols], self.col_lo[cols], self.col_up[cols],
+                                 self.matrix()[:, cols])
         self.pos[cols] = len(self.lp_cols) + np.arange(len(cols))
         self.lp_cols = np.r_[self.lp_cols, cols]
 
@@ -80,7 +106,8 @@ class HighsPart:
     def add_cols(self, lower, upper, integer: bool = False) -> np.ndarray:
         lower, upper = np.asarray(lower, float), np.asarray(upper, float)
         n = len(lower)
-        self.lp.add_cols(np.zeros(n), lower, upper, csc_matrix((self.n_rows, n)))
+        if self._highs is not None:
+            self._highs.add_cols(np.zeros(n), lower, upper, csc_matrix((self.n_rows, n)))
         idx = np.arange(self.n_cols, self.n_cols + n, dtype=np.int32)
         self.n_cols += n
         self._matrix = None
@@ -97,10 +124,11 @@ class HighsPart:
         row, col, val = np.asarray(row), np.asarray(col), np.asarray(val, float)
         self._rows.append((row + self.n_rows, col, val))
         self._matrix = None
-        live = self.pos[col] >= 0
-        m = coo_matrix((val[live], (row[live], self.pos[col[live]])),
-                       shape=(len(lower), len(self.lp_cols))).tocsr()
-        self.lp.add_rows(lower, upper, m)
+        if self._highs is not None:
+            live = self.pos[col] >= 0
+            m = coo_matrix((val[live], (row[live], self.pos[col[live]])),
+                           shape=(len(lower), len(self.lp_cols))).tocsr()
+            self._highs.add_rows(lower, upper, m)
         idx = np.arange(self.n_rows, self.n_rows + len(lower), dtype=np.int32)
         self.n_rows += len(lower)
         self.row_lo, self.row_up = np.r_[self.row_lo, lower], np.r_[self.row_up, upper]
@@ -109,13 +137,15 @@ class HighsPart:
     def set_row_bounds(self, idx, lower, upper) -> None:
         idx = np.asarray(idx, np.int32)
         self.row_lo[idx], self.row_up[idx] = lower, upper
-        self.lp.set_row_bounds(idx, self.row_lo[idx], self.row_up[idx])
+        if self._highs is not None:
+            self._highs.set_row_bounds(idx, self.row_lo[idx], self.row_up[idx])
 
     def set_col_bounds(self, idx, lower, upper) -> None:
         idx = np.asarray(idx, np.int64)
         self.col_lo[idx], self.col_up[idx] = lower, upper
         idx = idx[self.pos[idx] >= 0]
-        self.lp.set_col_bounds(self.pos[idx], self.col_lo[idx], self.col_up[idx])
+        if self._highs is not None:
+            self._highs.set_col_bounds(self.pos[idx], self.col_lo[idx], self.col_up[idx])
 
     def keep_at_least(self, cost: np.ndarray, value: float, maximise: bool,
                       exact: bool = False) -> None:
@@ -141,7 +171,7 @@ class HighsPart:
         keep = np.zeros(self.n_cols, dtype=bool)
         keep[cols] = True
         status, _ = self._restricted_mip(np.zeros(self.n_cols), True, keep, deadline, None,
-                                         whole(True))
+                                         whole(True), step="locks")
         self._activate(cols)
         return status != "infeasible"
 
@@ -157,9 +187,10 @@ class HighsPart:
         cost = np.asarray(cost, float)
         sense = maximise
         h = self.lp
-        self.cost = cost
+        self.cost, self.maximise = cost, maximise
         self._activate(np.flatnonzero(self.values > 1e-9))
-        h.set_objective(cost[self.lp_cols], maximise)
+        if self._highs is not None:
+            self._highs.set_objective(cost[self.lp_cols], maximise)
         value = float(cost @ self.values)
         fresh = True
         # Column generation. Every round's duals give a valid bound on the whole part
@@ -281,14 +312,14 @@ class HighsPart:
                                 self.col_up, cost, y, maximise, self.model.rows.n_demand)
 
     def _restricted_mip(self, cost, maximise: bool, keep, deadline, progress,
-                        snap) -> tuple[str, bool]:
+                        snap, step: str | None = None) -> tuple[str, bool]:
         """MIP over the ``keep`` columns (the others held at 0), from the incumbent; the
         incumbent becomes its answer when it has one."""
         cols = np.flatnonzero(keep)
         word, x = restricted_mip(self.matrix()[:, cols], cost[cols], self.col_lo[cols],
                                  self.col_up[cols], self.row_lo, self.row_up,
                                  self.integer[cols], maximise, self.values[cols], deadline,
-                                 progress, snap, self.threads)
+                                 progress, snap, self.threads, step or self.step)
         if x is not None:
             values = np.zeros(self.n_cols)
             values[cols] = np.where(self.integer[cols], np.round(x), x)

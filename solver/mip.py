@@ -17,9 +17,11 @@ PRESOLVE_MAX_COLUMNS = 1000
 
 def restricted_mip(a: csc_matrix, cost, col_lo, col_up, row_lo, row_up, integer, maximise: bool,
                    hint, deadline: float, progress: Progress | None, snap,
-                   threads: int) -> tuple[str, np.ndarray | None]:
-    """(status word, x or None). "optimal" also when snap(bound) meets the incumbent."""
+                   threads: int, step: str) -> tuple[str, np.ndarray | None]:
+    """(status word, x or None) on the engine chosen for ``step`` (engine.PER_STEP).
+    "optimal" also when snap(bound) meets the incumbent."""
     word, x = engine.solve_mip(a, np.asarray(cost, float), col_lo, col_up, row_lo, row_up,
                                integer, maximise, np.asarray(hint, float), deadline, progress,
-                               snap, threads, presolve=a.shape[1] <= PRESOLVE_MAX_COLUMNS)
+                               snap, threads, presolve=a.shape[1] <= PRESOLVE_MAX_COLUMNS,
+                               engine=engine.engine_for(step, "mip"))
     return word, x

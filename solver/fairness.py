@@ -29,6 +29,7 @@ from math import comb
 
 import numpy as np
 
+from placement_planner.solver.fair_flow import FairFlow
 from placement_planner.solver.highs_part import HighsPart, Result
 from placement_planner.solver.progress import Progress
 
@@ -80,6 +81,8 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
     hp.add_rows(np.concatenate([m.fair, np.arange(n_f)]),
                 np.concatenate([np.arange(hp.n_x), phi]),
                 np.concatenate([np.ones(hp.n_x), -req]), np.zeros(n_f), np.zeros(n_f))
+    # network parts: a round by integer max flow first (fair_flow), the LPs only after it
+    net = FairFlow.build(hp) if hp.network else None
     s_prev = 0.0
     kept = 0                     # rounds 1..kept keep S_k at the incumbent's value
     aux: list = []               # (t, d) columns of each round
@@ -111,8 +114,10 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
         # to LP_STEP_S (never past the leximin time): they are what spares the MIP
         lp_deadline = max(round_deadline, min(fair_deadline, now + LP_STEP_S)) \
             if hp.network else round_deadline
-        settled = k > 1 and proven_upto == k - 1 and \
-            _rounding_proof(hp, phi, req, sorted_fill, k, lp_deadline, progress)
+        settled = net is not None and proven_upto == k - 1 and \
+            _flow_round(hp, net, phi, req, aux, k, lp_deadline)
+        settled = settled or (k > 1 and proven_upto == k - 1 and
+                              _rounding_proof(hp, phi, req, sorted_fill, k, lp_deadline, progress))
         cost, fix, t_col, d_cols = _round(hp, k, phi)
         aux.append((t_col, d_cols))
         snap = _fraction_snap(s_prev, req)
@@ -235,20 +240,50 @@ def _held_round(hp: HighsPart, phi: np.ndarray, req: np.ndarray, aux: list, k: i
         hp.set_col_bounds(phi, old_lo, old_up)
     if x is None:
         return False
-    plan = hp.values.copy()
     full = np.zeros(hp.n_cols)
     full[hp.lp_cols] = x
-    plan[:n_x] = np.round(full[:n_x])
-    f = np.bincount(hp.model.fair, weights=plan[:n_x], minlength=len(phi)) / req
+    return _take_if_better(hp, np.round(full[:n_x]), phi, req, aux, k)
+
+
+def _take_if_better(hp: HighsPart, x: np.ndarray, phi: np.ndarray, req: np.ndarray,
+                    aux: list, k: int) -> bool:
+    """The plan with options ``x`` (its fill and leximin columns set from them) becomes the
+    incumbent when its S_k is larger and it keeps every row; True when it did."""
+    plan = hp.values.copy()
+    plan[:hp.n_x] = x
+    f = np.bincount(hp.model.fair, weights=x, minlength=len(phi)) / req
     plan[phi] = f
     sf = np.sort(f)
     for j, (t_j, d_j) in enumerate(aux, 1):
         plan[t_j] = sf[j - 1]
         plan[d_j] = np.maximum(0.0, sf[j - 1] - f)
-    if sf[:k].sum() <= np.sort(fill)[:k].sum() + TOLERANCE or not hp._rows_hold(plan):
+    if sf[:k].sum() <= np.sort(fills(hp, hp.values))[:k].sum() + TOLERANCE or \
+            not hp._rows_hold(plan):
         return False
     hp.values = plan
     return True
+
+
+def _flow_round(hp: HighsPart, net: FairFlow, phi: np.ndarray, req: np.ndarray, aux: list,
+                k: int, deadline: float) -> bool:
+    """Round k settled by max flow (fair_flow.FairFlow.best_round): True when its optimum is
+    proven and the incumbent holds it (rounds 1..k-1 proven). The bottom k-1 groups must be
+    forced (``_forced_bottom``), so every plan that keeps the rounds has them at their fills
+    and the round asks how high all the others can rise together."""
+    fill = fills(hp, hp.values)
+    if k == 1:
+        bottom = np.zeros(len(phi), dtype=bool)
+    else:
+        bottom = _forced_bottom(req, fill, k - 1)
+        if bottom is None:
+            return False
+    placed = np.round(fill * req).astype(np.int64)
+    got = net.best_round(placed, bottom, deadline)
+    if got is None:
+        return False
+    if got[0] is None:                   # nothing above the incumbent's k-th fill is reachable
+        return True
+    return _take_if_better(hp, got[0], phi, req, aux, k)
 
 
 def _fair_hold(phi: np.ndarray, req: np.ndarray, fill: np.ndarray, kept: int,

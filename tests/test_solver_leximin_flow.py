@@ -1,0 +1,178 @@
+"""Leximin rounds by max flow (solver/fair_flow.py) on one-week stays: the same optimum as a
+brute-force enumeration and as the independent lexicographic model, locks included; the
+flow rounds really run; and a minimum cut never rules out a reachable threshold."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import numpy as np
+import pytest
+
+from feasibility import brute_force_leximin, check_plan
+from lexicographic_reference import reference_tiers
+from placement_planner.build import build_planning_data
+from placement_planner.domain import PlanStatus, Tier
+from placement_planner.solver import SolveOptions, fairness, solve
+from placement_planner.solver.fair_flow import FairFlow
+
+MON = dt.date(2025, 9, 1)
+
+
+def _monday(week: int) -> dt.date:
+    return MON + dt.timedelta(weeks=week)
+
+
+def network_instance(seed: int, n_sites: int, n_demand: int, max_learners: int,
+                     locks: bool = False, n_weeks: int = 3):
+    """One-week stays (each option uses one weekly capacity row: a network), equal
+    priorities, several universities and two professions; with ``locks``, one learner of two
+    rows locked where a plan of the instance without locks put them (so they can be kept),
+    which is seldom where the fair share would."""
+    rng = np.random.default_rng(seed)
+    profs = ["Adult Nursing", "Physiotherapy"]
+    sites = [dict(site_id=f"S{s}", provider="P", ics="I", region="R",
+                  latitude=52.0 + 0.1 * s, longitude=-1.0) for s in range(n_sites)]
+    capacity = []
+    for s in range(n_sites):
+        for _ in range(int(rng.integers(1, 3))):
+            a = int(rng.integers(0, n_weeks))
+            capacity.append(dict(site_id=f"S{s}", profession=profs[int(rng.integers(2))],
+                                 start_date=_monday(a),
+                                 end_date=_monday(a + int(rng.integers(1, n_weeks + 1))),
+                                 places=int(rng.integers(1, 5))))
+    demand = []
+    for i in range(n_demand):
+        demand.append(dict(
+            demand_id=f"D{i}", hei=f"U{rng.integers(3)}", profession=profs[int(rng.integers(2))],
+            learners=int(rng.integers(1, max_learners + 1)),
+            start_date=_monday(int(rng.integers(0, n_weeks))), weeks=1,
+            flex_weeks=int(rng.choice([0, 0, 1])),
+            latitude=52.0 + 0.1 * int(rng.integers(0, n_sites)), longitude=-1.0,
+            max_travel_km=float(rng.choice([12.0, 30.0, 100.0]))))
+    data = build_planning_data(sites=sites, capacity=capacity, demand=demand)
+    if not locks:
+        return data
+    a = solve(data, SolveOptions(time_limit_s=30, tiers=(Tier.PREFERRED,))).allocations
+    a = a[a["learners"] > 0].drop_duplicates("demand_id")
+    pick = a.iloc[rng.choice(len(a), min(2, len(a)), replace=False)]
+    locked = [dict(demand_id=r.demand_id, site_id=r.site_id, learners=1) for r in pick.itertuples()]
+    return build_planning_data(sites=sites, capacity=capacity, demand=demand, locked=locked)
+
+
+def _fills(data, plan) -> np.ndarray:
+    d = data.demand
+    placed = plan.allocations.groupby("demand_id")["learners"].sum()
+    got = d.assign(placed=d["demand_id"].astype(str).map(placed).fillna(0))
+    g = got.groupby(["hei", "profession"])[["placed", "learners"]].sum()
+    return np.sort((g["placed"] / g["learners"]).to_numpy())
+
+
+@pytest.fixture
+def flow_rounds(monkeypatch):
+    """Counts the rounds the max flow settled."""
+    settled = []
+    inner = fairness._flow_round
+
+    def spy(*a, **k):
+        ok = inner(*a, **k)
+        settled.append(ok)
+        return ok
+    monkeypatch.setattr(fairness, "_flow_round", spy)
+    return settled
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_flow_rounds_match_brute_force_on_tiny_networks(seed, flow_rounds):
+    data = network_instance(seed, n_sites=2, n_demand=4, max_learners=3, n_weeks=2)
+    best_placed, best_fill = brute_force_leximin(data)
+    plan = solve(data, SolveOptions(time_limit_s=30, tiers=(Tier.PLACED, Tier.FAIR_SHARE)))
+    check_plan(data, plan)
+    assert plan.status is PlanStatus.OPTIMAL
+    assert plan.tier_values["placed"] == pytest.approx(best_placed, abs=1e-9)
+    assert _fills(data, plan) == pytest.approx(best_fill, abs=1e-9)
+
+
+def test_flow_rounds_settle_most_tiny_rounds(flow_rounds):
+    """The brute-force cases above do go through the flow rounds (not only the LP path)."""
+    for seed in range(40):
+        data = network_instance(seed, n_sites=2, n_demand=4, max_learners=3, n_weeks=2)
+        solve(data, SolveOptions(time_limit_s=30, tiers=(Tier.PLACED, Tier.FAIR_SHARE)))
+    assert len(flow_rounds) >= 20 and sum(flow_rounds) >= 0.8 * len(flow_rounds)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_flow_rounds_with_locks_match_the_independent_model(seed, flow_rounds):
+    data = network_instance(100 + seed, n_sites=5, n_demand=14, max_learners=7, locks=True)
+    ref = reference_tiers(data)
+    plan = solve(data, SolveOptions(time_limit_s=30, tiers=(Tier.PLACED, Tier.FAIR_SHARE)))
+    check_plan(data, plan)
+    assert plan.status is PlanStatus.OPTIMAL
+    assert plan.tier_values["placed"] == pytest.approx(ref["placed"], abs=1e-6)
+    assert np.allclose(_fills(data, plan), ref["fair_share"], atol=1e-9)
+    assert any(flow_rounds)
+
+
+class _NoFlow:
+    @staticmethod
+    def build(hp):
+        return None
+
+
+@pytest.mark.parametrize("tiers", [(Tier.FAIR_SHARE,), (Tier.FAIR_SHARE, Tier.PREFERRED)])
+def test_fair_share_first_by_flow_equals_the_lp_rounds(tiers, flow_rounds, monkeypatch):
+    """Tier 1 switched off (no total row): the flow rounds give the fills the LP/MIP rounds
+    give (each proven), and they do settle rounds there."""
+    for seed in range(6):
+        data = network_instance(200 + seed, n_sites=4, n_demand=10, max_learners=6)
+        plan = solve(data, SolveOptions(time_limit_s=30, tiers=tiers))
+        with monkeypatch.context() as m:
+            m.setattr(fairness, "FairFlow", _NoFlow)
+            lp = solve(data, SolveOptions(time_limit_s=30, tiers=tiers))
+        check_plan(data, plan)
+        assert plan.status is PlanStatus.OPTIMAL and lp.status is PlanStatus.OPTIMAL
+        assert np.allclose(_fills(data, plan), _fills(data, lp), atol=1e-12)
+    assert sum(flow_rounds) >= 10
+
+
+def _part(data):
+    from placement_planner.solver.components import split_parts
+    from placement_planner.solver.highs_part import HighsPart
+    from placement_planner.solver.model import build_part
+    from placement_planner.solver.problem import build_problem
+    problem = build_problem(data)
+    parts = split_parts(problem.g, problem.p, problem.groups.fair, len(problem.groups),
+                        len(problem.pools), len(problem.groups.fair_keys), problem.groups.journey)
+    models = sorted((build_part(problem, p, None) for p in parts), key=lambda m: -len(m.ub))
+    return HighsPart(models[0])
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_minimum_cut_never_rules_out_a_reachable_threshold(seed):
+    """Every lower bound vector a flow reaches satisfies every cut's inequality; and a vector
+    is reachable exactly when the flow test says so (checked against the plans it returns)."""
+    data = network_instance(300 + seed, n_sites=3, n_demand=16, max_learners=9)
+    hp = _part(data)
+    assert hp.keep_locked(time.perf_counter() + 30)
+    net = FairFlow.build(hp)
+    assert net is not None
+    rng = np.random.default_rng(seed)
+    req = net.req
+    reachable, cuts = [], []
+    probes = [np.zeros_like(req), req.copy()] + \
+        [np.array([int(rng.integers(0, q + 1)) for q in req]) for _ in range(60)]
+    for lo in probes:
+        ok, flow, side = net.test(lo, req)
+        if ok:
+            x = net.options(flow)
+            got = np.bincount(hp.model.fair, weights=x, minlength=len(req))
+            assert np.all(got >= lo) and np.all(got <= req)
+            assert hp._rows_hold(np.r_[x, hp.values[hp.n_x:]])
+            reachable.append(lo)
+        else:
+            cuts.append(side)
+            assert not net.cut_allows(side, lo[None, :], req)[0]
+    assert reachable and (cuts or net.test(req, req)[0])
+    for side in cuts:
+        assert net.cut_allows(side, np.array(reachable), req).all()

@@ -315,6 +315,11 @@ def _ortools_solve(solver_name: str, a: csr_matrix, cost, col_lo, col_up, row_lo
     solver.set_time_limit_in_seconds(max(0.05, deadline - time.perf_counter()))
     if solver_name == "highs":
         solver.set_solver_specific_parameters(f"threads={int(threads)}\nmip_rel_gap=1e-7\n")
+    if solver_name == "scip":
+        # SCIP's feasibility tolerance (1e-6) is relative to a row's side: on the leximin
+        # rows (fills times the learners requested) its answers broke rows by more than the
+        # 1e-6 the plan is checked to (region, preferred tier: "numerical", measured)
+        solver.set_solver_specific_parameters(SCIP_PARAMETERS)
     helper = solver._Solver__solve_helper            # numpy arrays, not a Series per column
     stop = threading.Event()
 
@@ -366,6 +371,7 @@ class OrtoolsLP:
 # OR-Tools' bundled HiGHS 1.12 crashed (segmentation fault) on the random cross-check
 # instances through model_builder, so the OR-Tools route uses SCIP for MIPs.
 MIP_SOLVER = "scip"
+SCIP_PARAMETERS = "numerics/feastol = 1e-9\nlimits/gap = 0\n"
 
 
 def ortools_mip(a: csc_matrix, cost, col_lo, col_up, row_lo, row_up, integer, maximise: bool,

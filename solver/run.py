@@ -18,6 +18,7 @@ from placement_planner.solver.lp_bound import lp_guided_plan, pdlp_solution
 from placement_planner.solver.model import PartModel
 from placement_planner.solver.progress import Progress
 from placement_planner.solver.tiers import OBJECTIVES
+from placement_planner.solver.travel import solve_travel
 
 
 @dataclass
@@ -32,6 +33,7 @@ class PartResult:
     unplaceable: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     lp_bound: bool = False           # the bound comes from an LP (else "everyone placed")
     seconds: dict = field(default_factory=dict)   # wall time per tier
+    travel: tuple | None = None      # (learner-km, proven bound or NaN): travel.solve_travel
 
 
 def solve_part(model: PartModel, tiers: tuple[Tier, ...], deadline: float,
@@ -92,7 +94,9 @@ def run_tiers(state: PartState, tiers: tuple[Tier, ...], deadline: float,
                 r = _placed_by_pdlp(hp, model, cost, state.locked_only, deadline, progress)
             else:
                 r = None
-            if r is None:
+            if tier is Tier.TRAVEL:       # exact, or within travel.TRAVEL_REL_GAP
+                r, res.travel = solve_travel(hp, cost, deadline, progress)
+            elif r is None:
                 r = hp.solve(cost, maximise, deadline=deadline, snap=snap,
                              progress=progress)
             res.proven &= r.proven

@@ -22,6 +22,7 @@ from placement_planner.solver.progress import Progress
 from placement_planner.solver.readback import allocations
 from placement_planner.solver.run import solve_parts
 from placement_planner.solver.score import tier_values
+from placement_planner.solver.travel import travel_messages
 
 
 
@@ -76,7 +77,8 @@ def solve(data: PlanningData, options: SolveOptions | None = None,
     return Plan(allocations=alloc, status=status, tier_values=values, bound=bound,
                 gap=(bound - placed) / bound if bound > 0 else 0.0,
                 solve_seconds=time.perf_counter() - start, journeys=paths.frame,
-                messages=trouble + above + _loose_bounds(results) + _timings(results))
+                messages=trouble + above + _loose_bounds(results) + travel_messages(results)
+                + _timings(results))
 
 
 def _repeats_above_bound(paths, tiers) -> list[str]:

@@ -52,7 +52,10 @@ class FairFlow:
             return None
         if not np.all(np.isin(r.kind, _KINDS)) or np.any(r.val != 1.0) or np.any(r.col >= n_x):
             return None
-        kind = r.kind[r.row]
+        code = np.zeros(r.n, dtype=np.int8)          # row kinds as codes (object arrays are slow)
+        for i, name in enumerate(_KINDS):
+            code[r.kind == name] = i
+        kind = code[r.row]
         lo_r, up_r = hp.row_lo[:r.n], hp.row_up[:r.n]
         col_lo, col_up = hp.col_lo[:n_x], hp.col_up[:n_x]
 
@@ -63,9 +66,9 @@ class FairFlow:
             of = np.full(n_x, -1, dtype=np.int64)
             of[r.col[mask]] = r.row[mask]
             return of
-        g_row = one(kind == "demand")
-        c_row = one(kind == "capacity", True)
-        l_row = one(kind == "locked", True)
+        g_row = one(kind == 0)
+        c_row = one(kind == 1, True)
+        l_row = one(kind == 2, True)
         if g_row is None or c_row is None or l_row is None:
             return None
         dem = np.flatnonzero(r.kind == "demand")
@@ -84,7 +87,7 @@ class FairFlow:
         if np.any(lock_g[l_row[has_l]] != g[has_l]) or np.any(lock_g[lck] < 0):
             return None                                   # a locked row over two groups
         lo_total, up_total = _total_rows(hp)
-        bounds = np.r_[lo_r, up_r, col_lo, col_up, lo_total, up_total]
+        bounds = np.concatenate([lo_r, up_r, col_lo, col_up, [lo_total, up_total]])
         fin = bounds[np.isfinite(bounds)]
         if np.any(np.abs(fin - np.round(fin)) > 1e-9):
             return None
@@ -108,16 +111,17 @@ class FairFlow:
             return np.round(np.maximum(a, 0)).astype(np.int64) if fill >= 0 else \
                 np.round(a).astype(np.int64)
         # static arcs: F->G, G->L, option, C->T, T->S (in this order after the nf S->F arcs)
-        tail = np.r_[F0 + fair_of_g, G0 + lock_g[lck],
-                     np.where(has_l, L0 + l_of[np.maximum(l_row, 0)], G0 + g),
-                     C0 + np.arange(nc), T]
-        head = np.r_[G0 + np.arange(ng), L0 + np.arange(nl),
-                     np.where(c_row >= 0, C0 + c_of[np.maximum(c_row, 0)], T),
-                     np.full(nc, T), S]
-        low = np.r_[whole(lo_r[dem], 0), whole(lo_r[lck], 0), whole(col_lo, 0),
-                    whole(lo_r[cap], 0), whole(np.array([lo_total]), 0)]
-        upp = np.r_[whole(up_r[dem], big), whole(up_r[lck], big), whole(col_up, big),
-                    whole(up_r[cap], big), whole(np.array([up_total]), big)]
+        cat = np.concatenate
+        tail = cat([F0 + fair_of_g, G0 + lock_g[lck],
+                    np.where(has_l, L0 + l_of[np.maximum(l_row, 0)], G0 + g),
+                    C0 + np.arange(nc), [T]])
+        head = cat([G0 + np.arange(ng), L0 + np.arange(nl),
+                    np.where(c_row >= 0, C0 + c_of[np.maximum(c_row, 0)], T),
+                    np.full(nc, T), [S]])
+        low = cat([whole(lo_r[dem], 0), whole(lo_r[lck], 0), whole(col_lo, 0),
+                   whole(lo_r[cap], 0), whole(np.array([lo_total]), 0)])
+        upp = cat([whole(up_r[dem], big), whole(up_r[lck], big), whole(col_up, big),
+                   whole(up_r[cap], big), whole(np.array([up_total]), big)])
         upp = np.minimum(upp, big)
         if np.any(low > upp):
             return None
@@ -127,8 +131,8 @@ class FairFlow:
             np.bincount(tail, weights=low, minlength=N).astype(np.int64)
         self.F0, self.N = F0, N
         # arcs: S->F (nf), static, SS->v (N), v->TT (N)
-        self.tail = np.r_[np.zeros(nf, np.int64), tail, np.full(N, SS), np.arange(N)]
-        self.head = np.r_[F0 + np.arange(nf), head, np.arange(N), np.full(N, TT)]
+        self.tail = cat([np.zeros(nf, np.int64), tail, np.full(N, SS), np.arange(N)])
+        self.head = cat([F0 + np.arange(nf), head, np.arange(N), np.full(N, TT)])
         self.static_cap = upp - low
         self.n_static = len(upp)
         self.mf = None
@@ -139,7 +143,7 @@ class FairFlow:
         exc = self.static_exc.copy()
         exc[self.F0:self.F0 + self.nf] += lo
         exc[S] -= int(lo.sum())
-        cap = np.r_[up - lo, self.static_cap, np.maximum(exc, 0), np.maximum(-exc, 0)]
+        cap = np.concatenate([up - lo, self.static_cap, np.maximum(exc, 0), np.maximum(-exc, 0)])
         return cap, int(np.maximum(exc, 0).sum())
 
     def test(self, lo: np.ndarray, up: np.ndarray):

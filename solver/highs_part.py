@@ -56,7 +56,7 @@ class HighsPart:
         # the step being run (a tier's value, or "locks"): engine.engine_for(step, ...) picks
         # the LP and MIP engine; set by each tier's objective (tiers.py) and by leximin
         self.step = "placed"
-        self._highs = None                 # the warm highspy LP, made on first use
+        self._warm: dict = {}              # the LPs kept warm (highspy, MathOpt), made on use
         self._glop = engine.OrtoolsLP(self._lp_arrays, threads)
         self.pos = np.full(self.n_x, -1, dtype=np.int64)
         self.lp_cols = np.zeros(0, dtype=np.int64)
@@ -73,17 +73,20 @@ class HighsPart:
 
     @property
     def lp(self):
-        """The LP (columns ``lp_cols``, every row) on the engine chosen for the step. The
-        highspy LP, once made, follows every change so it stays warm; GLOP reads the arrays."""
-        if engine.engine_for(self.step, "lp") == "ortools":
+        """The LP (columns ``lp_cols``, every row) on the engine chosen for the step. A warm
+        LP (highspy, MathOpt's GLOP), once made, follows every change; GLOP through
+        model_builder reads the part's arrays at each run."""
+        name = engine.engine_for(self.step, "lp")
+        if name == "ortools":
             return self._glop
-        if self._highs is None:
+        if name not in self._warm:
             c = self.lp_cols
-            self._highs = engine.HighspyLP(self.row_lo, self.row_up, self.threads)
-            self._highs.add_cols(self.cost[c], self.col_lo[c], self.col_up[c],
-                                 self.matrix()[:, c])
-            self._highs.set_objective(self.cost[c], self.maximise)
-        return self._highs
+            lp = (engine.HighspyLP if name == "highspy" else engine.MathoptLP)(
+                self.row_lo, self.row_up, self.threads)
+            lp.add_cols(self.cost[c], self.col_lo[c], self.col_up[c], self.matrix()[:, c])
+            lp.set_objective(self.cost[c], self.maximise)
+            self._warm[name] = lp
+        return self._warm[name]
 
     def _lp_arrays(self) -> tuple:
         c = self.lp_cols
@@ -96,9 +99,9 @@ class HighsPart:
         cols = cols[self.pos[cols] < 0]
         if not len(cols):
             return
-        if self._highs is not None:
-            self._highs.add_cols(self.cost[cols], self.col_lo[cols], self.col_up[cols],
-                                 self.matrix()[:, cols])
+        for lp in self._warm.values():
+            lp.add_cols(self.cost[cols], self.col_lo[cols], self.col_up[cols],
+                        self.matrix()[:, cols])
         self.pos[cols] = len(self.lp_cols) + np.arange(len(cols))
         self.lp_cols = np.r_[self.lp_cols, cols]
 
@@ -106,8 +109,8 @@ class HighsPart:
     def add_cols(self, lower, upper, integer: bool = False) -> np.ndarray:
         lower, upper = np.asarray(lower, float), np.asarray(upper, float)
         n = len(lower)
-        if self._highs is not None:
-            self._highs.add_cols(np.zeros(n), lower, upper, csc_matrix((self.n_rows, n)))
+        for lp in self._warm.values():
+            lp.add_cols(np.zeros(n), lower, upper, csc_matrix((self.n_rows, n)))
         idx = np.arange(self.n_cols, self.n_cols + n, dtype=np.int32)
         self.n_cols += n
         self._matrix = None
@@ -124,11 +127,12 @@ class HighsPart:
         row, col, val = np.asarray(row), np.asarray(col), np.asarray(val, float)
         self._rows.append((row + self.n_rows, col, val))
         self._matrix = None
-        if self._highs is not None:
+        if self._warm:
             live = self.pos[col] >= 0
             m = coo_matrix((val[live], (row[live], self.pos[col[live]])),
                            shape=(len(lower), len(self.lp_cols))).tocsr()
-            self._highs.add_rows(lower, upper, m)
+            for lp in self._warm.values():
+                lp.add_rows(lower, upper, m)
         idx = np.arange(self.n_rows, self.n_rows + len(lower), dtype=np.int32)
         self.n_rows += len(lower)
         self.row_lo, self.row_up = np.r_[self.row_lo, lower], np.r_[self.row_up, upper]
@@ -137,15 +141,15 @@ class HighsPart:
     def set_row_bounds(self, idx, lower, upper) -> None:
         idx = np.asarray(idx, np.int32)
         self.row_lo[idx], self.row_up[idx] = lower, upper
-        if self._highs is not None:
-            self._highs.set_row_bounds(idx, self.row_lo[idx], self.row_up[idx])
+        for lp in self._warm.values():
+            lp.set_row_bounds(idx, self.row_lo[idx], self.row_up[idx])
 
     def set_col_bounds(self, idx, lower, upper) -> None:
         idx = np.asarray(idx, np.int64)
         self.col_lo[idx], self.col_up[idx] = lower, upper
         idx = idx[self.pos[idx] >= 0]
-        if self._highs is not None:
-            self._highs.set_col_bounds(self.pos[idx], self.col_lo[idx], self.col_up[idx])
+        for lp in self._warm.values():
+            lp.set_col_bounds(self.pos[idx], self.col_lo[idx], self.col_up[idx])
 
     def keep_at_least(self, cost: np.ndarray, value: float, maximise: bool,
                       exact: bool = False) -> None:
@@ -189,8 +193,8 @@ class HighsPart:
         h = self.lp
         self.cost, self.maximise = cost, maximise
         self._activate(np.flatnonzero(self.values > 1e-9))
-        if self._highs is not None:
-            self._highs.set_objective(cost[self.lp_cols], maximise)
+        for lp in self._warm.values():
+            lp.set_objective(cost[self.lp_cols], maximise)
         value = float(cost @ self.values)
         fresh = True
         # Column generation. Every round's duals give a valid bound on the whole part

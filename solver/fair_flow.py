@@ -198,15 +198,14 @@ class FairFlow:
         return (self.opt_low + flow[self.opt_arc]).astype(float)
 
     # ---- one leximin round ----------------------------------------------------------------
-    def best_round(self, placed: np.ndarray, bottom: np.ndarray, deadline: float):
-        """Round k's optimum, proven: ``(x,)`` with x the options of a plan whose groups
-        outside ``bottom`` (held at ``placed``, the incumbent's learners per fair group) all
-        reach the largest reachable fill, x None when the incumbent's fill is that already;
-        None when stopped at ``deadline``."""
+    def best_round(self, placed: np.ndarray, bottom: np.ndarray, low: float, deadline: float):
+        """Round k's optimum above ``low``, proven: ``(x,)`` with x the options of a plan
+        whose groups outside ``bottom`` (held at ``placed`` learners) all reach the largest
+        reachable fill, x None when no fill above ``low`` is reachable; None when stopped at
+        ``deadline``."""
         req = self.req
         rest = ~bottom
         up = np.where(bottom, placed, req)
-        low = float((placed[rest] / req[rest]).min())
         # candidate fills: p / q_g of the groups outside the bottom, above the incumbent's
         cand = np.unique(np.concatenate([np.arange(q + 1) / q for q in np.unique(req[rest])]))
         cand = cand[cand > low + 1e-12]

@@ -25,7 +25,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from itertools import combinations
-from math import comb
 
 import numpy as np
 
@@ -181,18 +180,45 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
     return out
 
 
+def _bottom_cases(req: np.ndarray, fill: np.ndarray, kept: int,
+                  limit: int = MAX_BOTTOM_SETS) -> list | None:
+    """Every way the bottom of a plan that keeps rounds 1..kept (proven) can look: a list of
+    (mask of the ``kept`` bottom groups, fill of each of them), or None when there are more
+    than ``limit``.
+
+    In every such plan the ``kept`` smallest fills are the multiset B = f_1..f_kept and every
+    other group is at f_kept or above. A fill is p/q_g, so a value v of B can sit only on a
+    group with v q_g whole: the cases are the ways to give each value of B (as many times as
+    it occurs) to distinct groups that can take it. Groups of the same size q (e.g. two of 83
+    learners, one at 82/83) make two cases where any k-1 of the k candidates made k."""
+    n = len(req)
+    if kept == 0:
+        return [(np.zeros(n, dtype=bool), np.zeros(n))]
+    vals, counts = np.unique(np.sort(fill)[:kept], return_counts=True)
+    takers = [np.flatnonzero(np.abs(v * req - np.round(v * req)) <= 1e-7) for v in vals]
+    cases: list = []
+
+    def place(i: int, at: np.ndarray) -> None:
+        if len(cases) > limit:
+            return
+        if i == len(vals):
+            cases.append((~np.isnan(at), np.nan_to_num(at)))
+            return
+        free = [g for g in takers[i] if np.isnan(at[g])]
+        for chosen in combinations(free, int(counts[i])):
+            nxt = at.copy()
+            nxt[list(chosen)] = vals[i]
+            place(i + 1, nxt)
+    place(0, np.full(n, np.nan))
+    return cases if len(cases) <= limit else None
+
+
 def _forced_bottom(req: np.ndarray, fill: np.ndarray, kept: int) -> np.ndarray | None:
     """The groups that hold the ``kept`` smallest fills in every plan that keeps rounds
-    1..kept (proven), each at its incumbent's fill; None when that is not forced: exactly
-    ``kept`` groups can take a value of B = f_1..f_kept at all (a fill is p/q_g), each of
-    them only one."""
-    low = np.sort(fill)[:kept]
-    takes = np.zeros(len(req), dtype=np.int64)      # distinct values of B a group can take
-    for v in np.unique(low):
-        p = v * req
-        takes += np.abs(p - np.round(p)) <= 1e-7
-    cand = takes > 0
-    return cand if cand.sum() == kept and np.all(takes[cand] == 1) else None
+    1..kept (proven), each at its incumbent's fill; None when that is not forced (more than
+    one case in ``_bottom_cases``)."""
+    cases = _bottom_cases(req, fill, kept, 1)
+    return None if cases is None else cases[0][0]
 
 
 def _held_round(hp: HighsPart, phi: np.ndarray, req: np.ndarray, aux: list, k: int,
@@ -267,23 +293,28 @@ def _take_if_better(hp: HighsPart, x: np.ndarray, phi: np.ndarray, req: np.ndarr
 def _flow_round(hp: HighsPart, net: FairFlow, phi: np.ndarray, req: np.ndarray, aux: list,
                 k: int, deadline: float) -> bool:
     """Round k settled by max flow (fair_flow.FairFlow.best_round): True when its optimum is
-    proven and the incumbent holds it (rounds 1..k-1 proven). The bottom k-1 groups must be
-    forced (``_forced_bottom``), so every plan that keeps the rounds has them at their fills
-    and the round asks how high all the others can rise together."""
+    proven and the incumbent holds it (rounds 1..k-1 proven). For each way the bottom k-1
+    groups can hold the kept fills (``_bottom_cases``; one when they are forced) the round
+    asks how high all the others can rise together; the best case is the round's optimum."""
     fill = fills(hp, hp.values)
-    if k == 1:
-        bottom = np.zeros(len(phi), dtype=bool)
-    else:
-        bottom = _forced_bottom(req, fill, k - 1)
-        if bottom is None:
-            return False
-    placed = np.round(fill * req).astype(np.int64)
-    got = net.best_round(placed, bottom, deadline)
-    if got is None:
+    cases = _bottom_cases(req, fill, k - 1)
+    if cases is None:
         return False
-    if got[0] is None:                   # nothing above the incumbent's k-th fill is reachable
+    placed = np.round(fill * req).astype(np.int64)
+    low = float(np.sort(fill)[k - 1])
+    best = None
+    for bottom, at in cases:
+        got = net.best_round(np.where(bottom, np.round(at * req).astype(np.int64), placed),
+                             bottom, low, deadline)
+        if got is None:
+            return False
+        if got[0] is not None:           # this case reaches above ``low``: the bar rises
+            best = got[0]
+            f = np.bincount(hp.model.fair, weights=best, minlength=len(phi)) / req
+            low = float(f[~bottom].min())
+    if best is None:                     # nothing above the incumbent's k-th fill is reachable
         return True
-    return _take_if_better(hp, got[0], phi, req, aux, k)
+    return _take_if_better(hp, best, phi, req, aux, k)
 
 
 def _fair_hold(phi: np.ndarray, req: np.ndarray, fill: np.ndarray, kept: int,
@@ -297,15 +328,10 @@ def _fair_hold(phi: np.ndarray, req: np.ndarray, fill: np.ndarray, kept: int,
     other group is at or above f_kept. The hold (those fills fixed, the others in
     [f_kept, 1]) then describes the plans that keep the rounds exactly. Otherwise every fill
     is held at the incumbent's: a restriction, so its plan is only a candidate."""
-    low = np.sort(fill)[:kept]
-    if proven and kept > 0:
-        takes = np.zeros(len(phi), dtype=np.int64)      # distinct values of B a group can take
-        for v in np.unique(low):
-            p = v * req
-            takes += np.abs(p - np.round(p)) <= 1e-7
-        cand = takes > 0
-        if cand.sum() == kept and np.all(takes[cand] == 1):
-            return phi, np.where(cand, fill, low[-1]), np.where(cand, fill, 1.0), True
+    cand = _forced_bottom(req, fill, kept) if proven and kept > 0 else None
+    if cand is not None:
+        low = np.sort(fill)[kept - 1]
+        return phi, np.where(cand, fill, low), np.where(cand, fill, 1.0), True
     return phi, fill.copy(), fill.copy(), False
 
 
@@ -317,35 +343,25 @@ def _rounding_proof(hp: HighsPart, phi: np.ndarray, req: np.ndarray, sorted_fill
     the incumbent's f_1..f_(k-1). A plan with a larger S_k has every other group above f_k, so
     with p_g whole at least floor(f_k q_g) + 1 of its q_g learners placed. Only groups that can
     take one of the values f_1..f_(k-1) at all (a fill rate is p/q_g) can be the k-1 at the
-    bottom; for each such set (at most ``MAX_BOTTOM_SETS`` of them) every other group needs
-    that many: if for every set the LP over every column cannot place them (its Lagrangian
-    bound says so), S_k cannot rise. This rounding of each group is
+    bottom; for each way they can hold those values (``_bottom_cases``, at most
+    ``MAX_BOTTOM_SETS``) the LP holds them there and asks every other group for that many:
+    if for every case the LP over every column cannot place them (its Lagrangian bound says
+    so), S_k cannot rise. This rounding of each group is
     what the LP bound of the round lacks (region, a 42,000-column round: the LP bound 0.99670
     against 269/270 = 0.99630 reached; the MIP took 7 s to prove it, this LP well under 1 s).
     """
-    n_f = len(phi)
-    below = sorted_fill[:k - 1]
-    can = np.zeros(n_f, dtype=bool)          # groups that can take one of f_1..f_(k-1)
-    for v in np.unique(below):
-        p = v * req
-        can |= np.abs(p - np.round(p)) <= 1e-7
-    cand = np.flatnonzero(can)
-    if len(cand) < k - 1 or comb(len(cand), k - 1) > MAX_BOTTOM_SETS:
+    cases = _bottom_cases(req, fills(hp, hp.values), k - 1)
+    if cases is None:
         return False
-    # when the bottom is forced, its fills are held in the LP too (exact: every plan that
-    # keeps the rounds has them, see _forced_bottom), which the leximin rows' LP lacks
-    hold = None
-    if k > 1:
-        fill = fills(hp, hp.values)
-        forced = _forced_bottom(req, fill, k - 1)
-        if forced is not None:
-            hold = (np.where(forced, fill, sorted_fill[k - 2]), np.where(forced, fill, 1.0))
-    # each set of k-1 groups that could be the bottom ones: the others must all rise above f_k
-    for bottom in combinations(cand.tolist(), k - 1):
-        rest = np.setdiff1d(np.arange(n_f), bottom)
+    # each way the bottom can look: its fills are held in the LP (exact, every plan that keeps
+    # the rounds is in one of the cases), and the others must all rise above f_k
+    for bottom, at in cases:
+        rest = np.flatnonzero(~bottom)
         need = (np.floor(sorted_fill[k - 1] * req[rest] + 1e-7) + 1) / req[rest]
         if np.any(need > 1.0 + 1e-12):
             continue                         # a group cannot rise above f_k at all
+        hold = None if k == 1 else (np.where(bottom, at, sorted_fill[k - 2]),
+                                    np.where(bottom, at, 1.0))
         if time.perf_counter() >= deadline or not _cannot_place(hp, phi[rest], need, deadline,
                                                                 progress, phi, hold):
             return False

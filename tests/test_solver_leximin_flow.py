@@ -25,7 +25,7 @@ def _monday(week: int) -> dt.date:
 
 
 def network_instance(seed: int, n_sites: int, n_demand: int, max_learners: int,
-                     locks: bool = False, n_weeks: int = 3):
+                     locks: bool = False, n_weeks: int = 3, learners: int = 0):
     """One-week stays (each option uses one weekly capacity row: a network), equal
     priorities, several universities and two professions; with ``locks``, one learner of two
     rows locked where a plan of the instance without locks put them (so they can be kept),
@@ -46,7 +46,7 @@ def network_instance(seed: int, n_sites: int, n_demand: int, max_learners: int,
     for i in range(n_demand):
         demand.append(dict(
             demand_id=f"D{i}", hei=f"U{rng.integers(3)}", profession=profs[int(rng.integers(2))],
-            learners=int(rng.integers(1, max_learners + 1)),
+            learners=learners or int(rng.integers(1, max_learners + 1)),
             start_date=_monday(int(rng.integers(0, n_weeks))), weeks=1,
             flex_weeks=int(rng.choice([0, 0, 1])),
             latitude=52.0 + 0.1 * int(rng.integers(0, n_sites)), longitude=-1.0,
@@ -100,6 +100,42 @@ def test_flow_rounds_settle_most_tiny_rounds(flow_rounds):
         data = network_instance(seed, n_sites=2, n_demand=4, max_learners=3, n_weeks=2)
         solve(data, SolveOptions(time_limit_s=30, tiers=(Tier.PLACED, Tier.FAIR_SHARE)))
     assert len(flow_rounds) >= 20 and sum(flow_rounds) >= 0.8 * len(flow_rounds)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_groups_of_equal_size_match_brute_force(seed, monkeypatch):
+    """Rows of 2 learners: many universities ask for the same number, so the kept fills can
+    sit on several groups (more than one bottom case); both the flow rounds and the LP
+    rounds must still give the brute-force optimum."""
+    data = network_instance(500 + seed, n_sites=2, n_demand=5, max_learners=2, n_weeks=2,
+                            learners=2)
+    best_placed, best_fill = brute_force_leximin(data)
+    for flow in (True, False):
+        with monkeypatch.context() as m:
+            if not flow:
+                m.setattr(fairness, "FairFlow", _NoFlow)
+            plan = solve(data, SolveOptions(time_limit_s=30, tiers=(Tier.PLACED, Tier.FAIR_SHARE)))
+        check_plan(data, plan)
+        assert plan.status is PlanStatus.OPTIMAL
+        assert plan.tier_values["placed"] == pytest.approx(best_placed, abs=1e-9)
+        assert _fills(data, plan) == pytest.approx(best_fill, abs=1e-9)
+
+
+def test_bottom_cases_give_each_kept_value_to_groups_that_can_take_it():
+    req = np.array([83.0, 83.0, 10.0, 7.0])
+    fill = np.array([82 / 83, 1.0, 0.5, 1.0])
+    one = fairness._bottom_cases(req, fill, 1)          # B = {0.5}: only the group of 10
+    assert len(one) == 1 and one[0][0].tolist() == [False, False, True, False]
+    two = fairness._bottom_cases(req, fill, 2)          # B = {0.5, 82/83}: either 83
+    assert sorted(c[0].tolist() for c in two) == [[False, True, True, False],
+                                                   [True, False, True, False]]
+    for mask, at in two:
+        assert at[2] == 0.5 and at[mask & (req == 83)] == pytest.approx(82 / 83)
+    assert fairness._forced_bottom(req, fill, 2) is None
+    assert fairness._forced_bottom(req, fill, 1).tolist() == [False, False, True, False]
+    halves = np.array([0.5, 0.5, 0.5, 1.0])
+    assert len(fairness._bottom_cases(np.array([2.0, 4.0, 6.0, 8.0]), halves, 2)) == 6
+    assert fairness._bottom_cases(np.array([2.0, 4.0, 6.0, 8.0]), halves, 2, limit=5) is None
 
 
 @pytest.mark.parametrize("seed", range(12))

@@ -136,6 +136,7 @@ class FairFlow:
         self.static_cap = upp - low
         self.n_static = len(upp)
         self.mf = None
+        self.cuts: list = []              # minimum cuts met so far (see test)
         return self
 
     # ---- one feasible-flow test -----------------------------------------------------------
@@ -147,9 +148,14 @@ class FairFlow:
         return cap, int(np.maximum(exc, 0).sum())
 
     def test(self, lo: np.ndarray, up: np.ndarray):
-        """(reachable, flow per arc or None, source side of a minimum cut or None) for the
-        fair groups' learners between ``lo`` and ``up``."""
+        """(reachable, flow per arc or None, cut or None) for the fair groups' learners
+        between ``lo`` and ``up``. A minimum cut of an earlier test that rules ``lo`` out
+        answers without a flow: any partition of the nodes bounds the flow, whatever the
+        bounds (per-student region: 7 of the 11 flows of the largest part's rounds)."""
         from ortools.graph.python import max_flow
+        for cut in self.cuts:
+            if not self.cut_allows(cut, lo[None, :], up)[0]:
+                return False, None, cut
         cap, need = self._caps(lo, up)
         if self.mf is None:
             self.mf = max_flow.SimpleMaxFlow()
@@ -163,36 +169,40 @@ class FairFlow:
             return True, self.mf.flows(self.arcs), None
         side = np.zeros(self.N, dtype=bool)
         side[np.asarray(self.mf.get_source_side_min_cut(), dtype=np.int64)] = True
-        return False, None, side
+        self.cuts.append(self._cut(side))
+        return False, None, self.cuts[-1]
 
-    def cut_allows(self, side: np.ndarray, los: np.ndarray, up: np.ndarray) -> np.ndarray:
-        """Per row of ``los`` (one lower bound per fair group): whether the cut's inequality
-        (capacity of the cut >= what the super source must send) holds. It holds for every
-        reachable ``lo``, so a row where it fails is out of reach."""
-        cap0, _ = self._caps(np.zeros(self.nf, np.int64), up)
-        crossing = side[self.tail] & ~side[self.head]
+    def _cut(self, side: np.ndarray) -> tuple:
+        """The partition ``side`` (source side, SS in it, TT not) as what its inequality
+        needs: the capacity of its arcs that do not depend on the fair groups' bounds, the
+        super source's supply outside S and the fair groups, S's side, the groups outside."""
         nf, F0 = self.nf, self.F0
-        # arcs whose capacity depends on lo: S->F (nf), SS->F, SS->S, F->TT, S->TT
-        dyn = np.zeros(len(cap0), dtype=bool)
-        dyn[:nf] = True
-        base = nf + self.n_static
-        dyn[base + F0 + np.arange(nf)] = dyn[base + S] = True
-        dyn[base + self.N + F0 + np.arange(nf)] = dyn[base + self.N + S] = True
-        const = int(cap0[crossing & ~dyn].sum())
+        st = slice(nf, nf + self.n_static)
+        crossing = side[self.tail[st]] & ~side[self.head[st]]
         exc0 = self.static_exc
         other = np.ones(self.N, dtype=bool)
         other[S] = False
         other[F0:F0 + nf] = False
-        need0 = int(np.maximum(exc0[other], 0).sum())
-        e_f = exc0[F0:F0 + nf][None, :] + los
+        # other nodes' SS->v arcs cross when v is outside, their v->TT arcs when v is inside
+        const = int(self.static_cap[crossing].sum()) + \
+            int(np.maximum(exc0, 0)[other & ~side].sum()) + \
+            int(np.maximum(-exc0, 0)[other & side].sum())
+        return const, int(np.maximum(exc0[other], 0).sum()), bool(side[S]), ~side[F0:F0 + nf]
+
+    def cut_allows(self, cut: tuple, los: np.ndarray, up: np.ndarray) -> np.ndarray:
+        """Per row of ``los`` (one lower bound per fair group): whether the cut's inequality
+        (capacity of the cut >= what the super source must send) holds. It holds for every
+        reachable ``lo``, so a row where it fails is out of reach."""
+        const, need0, s_in, f_out = cut
+        exc0 = self.static_exc
+        e_f = exc0[self.F0:self.F0 + self.nf][None, :] + los
         e_s = exc0[S] - los.sum(1)
-        f_out = ~side[F0:F0 + nf]
-        cut = const + np.where(side[S] & f_out, up[None, :] - los, 0).sum(1) \
+        cap = const + np.where(s_in & f_out, up[None, :] - los, 0).sum(1) \
             + np.where(f_out, np.maximum(e_f, 0), 0).sum(1) \
             + np.where(~f_out, np.maximum(-e_f, 0), 0).sum(1) \
-            + np.where(side[S], np.maximum(-e_s, 0), np.maximum(e_s, 0))
+            + (np.maximum(-e_s, 0) if s_in else np.maximum(e_s, 0))
         need = need0 + np.maximum(e_f, 0).sum(1) + np.maximum(e_s, 0)
-        return cut >= need
+        return cap >= need
 
     def options(self, flow: np.ndarray) -> np.ndarray:
         return (self.opt_low + flow[self.opt_arc]).astype(float)
@@ -219,19 +229,19 @@ class FairFlow:
         while i < hi:
             if time.perf_counter() >= deadline:
                 return None
-            ok, flow, side = self.test(lo_of(cand[i:i + 1])[0], up)
+            ok, flow, cut = self.test(lo_of(cand[i:i + 1])[0], up)
             if ok:
                 best, best_i = self.options(flow), i
                 if i == hi - 1:
                     break
                 i = hi - 1                # then the largest left, and down by cuts
                 continue
-            if side is None:
+            if cut is None:
                 return None
             hi = i                        # reachability is monotone in t
             if hi <= best_i + 1:
                 break
-            allows = np.flatnonzero(self.cut_allows(side, lo_of(cand[best_i + 1:hi]), up))
+            allows = np.flatnonzero(self.cut_allows(cut, lo_of(cand[best_i + 1:hi]), up))
             if not len(allows):
                 break
             i = best_i + 1 + int(allows[-1])

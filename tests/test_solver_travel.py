@@ -117,10 +117,10 @@ class FakePart:
     """Stands in for HighsPart: answers each solve with the next prepared Result."""
 
     def __init__(self, n_x: int, *answers: Result) -> None:
-        self.n_x, self.answers, self.calls = n_x, list(answers), []
+        self.n_x, self.answers, self.snaps = n_x, list(answers), []
 
     def solve(self, cost, maximise, **kw):
-        self.calls.append(kw.get("wide", True))
+        self.snaps.append(kw.get("snap"))
         return self.answers.pop(0)
 
 
@@ -136,20 +136,22 @@ def test_a_stopped_travel_tier_is_never_proven(n_x):
     assert value == 100.0 and np.isnan(bound)
 
 
-def test_the_exact_path_runs_when_the_tolerance_is_not_met_and_its_stop_counts():
-    hp = FakePart(10**6, _r(110.0, 100.0, False), _r(105.0, 100.0, False, "time_limit"))
+def test_a_gap_left_is_not_proven():
+    hp = FakePart(10**6, _r(110.0, 100.0, False))
     r, (_, bound) = travel.solve_travel(hp, np.zeros(1), 0.0, rel_gap=0.05)
-    assert hp.calls == [False, True]          # the MIP over the LP's columns, then the wide one
     assert not r.proven and np.isnan(bound)
 
 
-def test_within_the_tolerance_is_proven_with_the_lp_bound():
-    hp = FakePart(10**6, _r(100.04, 100.0, False))
+def test_the_tolerance_is_a_snap_and_the_bound_is_unsnapped():
+    """HighsPart reports the snapped bound b (1 + tol); the plan gets b back."""
+    hp = FakePart(10**6, _r(100.04, 100.0 * (1 + 5e-4), True))
+    r, (value, bound) = travel.solve_travel(hp, np.zeros(1), 0.0, rel_gap=5e-4)
+    assert r.proven and value == 100.04 and bound == pytest.approx(100.0, rel=1e-12)
+    snap = hp.snaps[0]
+    assert snap(1000.0) == pytest.approx(1000.5) and snap(0.0) == pytest.approx(5e-4)
+    hp = FakePart(10, _r(100.0, 100.0, True))         # a small part: exact, no snap
     r, figures = travel.solve_travel(hp, np.zeros(1), 0.0, rel_gap=5e-4)
-    assert r.proven and figures == (100.04, 100.0) and hp.calls == [False]
-    hp = FakePart(10**6, _r(100.06, 100.0, False), _r(100.06, 100.0, False))
-    r, _ = travel.solve_travel(hp, np.zeros(1), 0.0, rel_gap=5e-4)
-    assert not r.proven and hp.calls == [False, True]
+    assert hp.snaps == [None] and figures == (100.0, 100.0)
 
 
 def test_messages_only_for_a_tolerance_and_only_with_every_bound():

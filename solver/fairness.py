@@ -372,23 +372,54 @@ def _cannot_place(hp: HighsPart, phi: np.ndarray, need: np.ndarray, deadline: fl
                   progress: Progress | None, all_phi: np.ndarray | None = None,
                   hold: tuple | None = None) -> bool:
     """True when an LP over every column proves that the fill rates ``phi`` cannot all reach
-    ``need``: max sum_g min(phi_g, need_g) (its Lagrangian bound) stays below sum need."""
+    ``need``: max sum_g min(phi_g, need_g) (its Lagrangian bound) stays below sum need.
+
+    The row prices of the last such LP (``hp.fair_prices``: its duals, and per fill column
+    its row ``w_g - phi_g <= 0``), moved onto this LP's rows of the same groups, are tried
+    first: any prices give a valid bound (bound.py), and the next round's question is often
+    settled by the last round's answer, with no LP."""
     m = len(phi)
     w = hp.add_cols(np.zeros(m), need)
-    hp.add_rows(np.repeat(np.arange(m), 2), np.stack([w, phi], 1).ravel(),
-                np.tile([1.0, -1.0], m), np.full(m, -np.inf), np.zeros(m))
+    rows = hp.add_rows(np.repeat(np.arange(m), 2), np.stack([w, phi], 1).ravel(),
+                       np.tile([1.0, -1.0], m), np.full(m, -np.inf), np.zeros(m))
     cost = np.zeros(hp.n_cols)
     cost[w] = 1.0
     if hold is not None:                     # (lower, upper) of every fill, exact
         old = hp.col_lo[all_phi].copy(), hp.col_up[all_phi].copy()
         hp.set_col_bounds(all_phi, *hold)
+    goal = float(need.sum()) - 1e-6
     try:
-        r = hp.solve(cost, True, deadline=deadline, progress=progress, lp_only=True)
+        prices = _moved_prices(hp, phi, rows)
+        if prices is not None and hp.lagrangian_bound(cost, prices, True) < goal:
+            proven, r = True, None
+        else:
+            r = hp.solve(cost, True, deadline=deadline, progress=progress, lp_only=True)
+            proven = not r.stopped and r.bound < goal
+            if not r.stopped:
+                y = np.asarray(hp.lp.y(), dtype=float)
+                if len(y) == hp.n_rows:
+                    hp.fair_prices = (y, dict(zip(phi.tolist(), rows.tolist())))
     finally:
         if hold is not None:
             hp.set_col_bounds(all_phi, *old)
     hp.set_col_bounds(w, np.zeros(m), np.zeros(m))      # the columns say nothing from now on
-    return not r.stopped and r.bound < float(need.sum()) - 1e-6
+    return proven
+
+
+def _moved_prices(hp: HighsPart, phi: np.ndarray, rows: np.ndarray) -> np.ndarray | None:
+    """The last rounding-proof LP's duals, its rows' prices moved to this LP's rows of the
+    same fill columns (its own rows now hold w = 0 and get no price); None if none yet."""
+    last = getattr(hp, "fair_prices", None)
+    if last is None:
+        return None
+    y_old, row_of = last
+    y = np.zeros(hp.n_rows)
+    y[:len(y_old)] = y_old
+    y[list(row_of.values())] = 0.0
+    for col, row in zip(phi.tolist(), rows.tolist()):
+        if col in row_of:
+            y[row] = y_old[row_of[col]]
+    return y
 
 
 def _fraction_snap(s_prev: float, req: np.ndarray):

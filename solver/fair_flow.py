@@ -255,12 +255,16 @@ def _total_rows(hp) -> tuple[float, float]:
     lo, up = 0.0, np.inf
     if hp.n_rows == n_r:
         return lo, up
-    a = csr_matrix(hp.matrix()[n_r:])
-    for i in range(a.shape[0]):
+    # the rows added since (HighsPart keeps them as blocks of triplets)
+    blocks = [b for b in hp._rows[1:] if len(b[0])]
+    if not blocks:
+        return lo, up
+    row, col, val = (np.concatenate(p) for p in zip(*blocks))
+    a = csr_matrix((val, (row - n_r, col)), shape=(hp.n_rows - n_r, hp.n_cols))
+    for i in np.flatnonzero(np.diff(a.indptr) == n_x):
         cols = a.indices[a.indptr[i]:a.indptr[i + 1]]
         vals = a.data[a.indptr[i]:a.indptr[i + 1]]
-        if len(cols) != n_x or cols.max() >= n_x or vals.min() <= 0 or \
-                vals.max() - vals.min() > 1e-12 * vals.max():
+        if cols.max() >= n_x or vals.min() <= 0 or vals.max() - vals.min() > 1e-12 * vals.max():
             continue
         c = float(vals[0])
         rl, ru = hp.row_lo[n_r + i], hp.row_up[n_r + i]

@@ -10,7 +10,8 @@ OR-Tools only, side by side in fresh processes.
 Each run plans every tier in a fresh process with PLACEMENT_PLANNER_ENGINE set to the mode:
 ``highspy`` (every LP and MIP on highspy; PDLP for very large parts), ``per-step`` (the
 engine.PER_STEP table), ``ortools`` (GLOP for LPs, SCIP for MIPs, PDLP) or, only when named
-in --modes, ``ortools-warm`` (every LP on MathOpt's incremental GLOP, MIPs on SCIP). The
+in --modes, ``ortools-warm`` (as ``ortools``, but the LPs the table gives to highspy on
+MathOpt's incremental GLOP). The
 modes run one after the other (A B C, or A B C A B C with --repeat 2) so the machine's load
 affects them alike. Prints, per run, wall time, status, every tier value, tier-1 bound, peak memory and
 the solver seconds per tier (summed over parts, from ``Plan.messages``); whether the tier

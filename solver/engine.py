@@ -14,7 +14,8 @@ Which engine runs a step is ``PER_STEP`` below (one table, from side-by-side mea
 see solver/README.md, "Figures, per step"). ``ENGINE`` is the mode: "per-step" when highspy
 can be imported, else "ortools" (every step on OR-Tools); the environment variable
 ``PLACEMENT_PLANNER_ENGINE`` = ``ortools`` / ``highspy`` / ``per-step`` forces one
-(``ortools-warm``: every LP on MathOpt's incremental GLOP, for measuring it).
+(``ortools-warm``: OR-Tools only, with MathOpt's incremental GLOP for the LPs the table
+gives to highspy; for measuring it).
 Statuses are words: "optimal", "infeasible", "time_limit", "cancelled", "numerical", "error".
 """
 
@@ -34,23 +35,25 @@ from placement_planner.solver.progress import Progress
 
 MODES = ("per-step", "highspy", "ortools", "ortools-warm")
 
-# Step -> (LP engine, MIP engine). The rule (issue 10): OR-Tools, unless a side-by-side
-# benchmark on the region and the national shows the OR-Tools route over 1.5x slower on that
-# step. Measured OR-Tools route / highspy, seconds in the step's engine calls (solver/README.md,
-# "Figures, per step", where the re-measurement with this table is):
-#   placed      LP x1.05 region, x2.25 national -> highspy; MIP x0.45 -> ortools (SCIP)
-#   fair_share  LP x0.14 (rounds and rounding proofs) -> ortools (GLOP); MIP x8.4 -> highspy
-#   preferred   LP x0.72, MIP x1.43 -> ortools
-#   travel      LP x5.7 (GLOP reloads at every column-generation round), MIP x14.8 -> highspy
-#   locks, keep_previous, variety: no figure shows OR-Tools slower -> ortools
+# Step -> (LP engine, MIP engine). The rule (issue 10): OR-Tools, unless side-by-side runs on
+# the region and the national show the OR-Tools route over 1.5x slower on that step: seconds
+# inside the step's engine calls, summed over a region run (180 s limit) and a national run
+# (60 s), OR-Tools only / highspy only, run A B C in fresh processes (solve_engines.py; the
+# figures and the re-measurement with this table are in solver/README.md, "Engines per step"):
+#   locks       MIP x5 (0.37 s against 0.07 s)                          -> highspy
+#   placed      LP x1.94 (region x0.99, national x2.12) -> highspy; MIP x0.65 -> ortools (SCIP)
+#   fair_share  LP x0.15 (rounds, rounding proofs, held rounds) -> ortools; MIP x0.85 -> ortools
+#   preferred   LP x0.55 -> ortools; MIP x1.70 -> highspy
+#   travel      LP x5.2 (GLOP reloads at every column-generation round), MIP x2.3 -> highspy
+#   keep_previous, variety: not in the suites (no previous plan, no journeys) -> as preferred
 # The national's PDLP path (run._placed_by_pdlp, lp_bound.py) is OR-Tools PDLP in every mode.
 PER_STEP: dict[str, tuple[str, str]] = {
-    "locks": ("ortools", "ortools"),
+    "locks": ("highspy", "highspy"),
     "placed": ("highspy", "ortools"),
-    "fair_share": ("ortools", "highspy"),
-    "keep_previous": ("ortools", "ortools"),
-    "preferred": ("ortools", "ortools"),
-    "variety": ("ortools", "ortools"),
+    "fair_share": ("ortools", "ortools"),
+    "keep_previous": ("ortools", "highspy"),
+    "preferred": ("ortools", "highspy"),
+    "variety": ("ortools", "highspy"),
     "travel": ("highspy", "highspy"),
 }
 
@@ -78,12 +81,12 @@ def engine_for(step: str, kind: str) -> str:
     "ortools-warm" (MathOpt's incremental GLOP)."""
     if ENGINE == "highspy":
         return "highspy"
-    if ENGINE == "ortools-warm":                         # for measuring MathOpt's GLOP alone
-        return "ortools-warm" if kind == "lp" else "ortools"
     lp, mip = PER_STEP.get(step, ("ortools", "ortools"))
     chosen = lp if kind == "lp" else mip
-    if ENGINE == "ortools" and chosen == "highspy":
-        return ORTOOLS_LP if kind == "lp" else "ortools"
+    if ENGINE != "per-step" and chosen == "highspy":  # OR-Tools only
+        if kind == "mip":
+            return "ortools"
+        return "ortools-warm" if ENGINE == "ortools-warm" else ORTOOLS_LP
     return chosen
 
 
@@ -319,8 +322,11 @@ def _ortools_solve(solver_name: str, a: csr_matrix, cost, col_lo, col_up, row_lo
         for j in np.flatnonzero(integer):
             model.helper.set_var_integrality(int(j), True)
         if hint is not None:
-            for j in np.flatnonzero(np.asarray(hint) != 0):
-                model.helper.add_hint(int(j), float(hint[j]))
+            # every column, zeros too: a hint of the nonzeros only is a partial solution that
+            # SCIP must complete first, and stopped before it did, it answered with a worse
+            # plan (national: a part's tier 1 from 8,915 placed to 0)
+            for j, v in enumerate(np.asarray(hint, float).tolist()):
+                model.helper.add_hint(j, v)
     solver = mb.Solver(solver_name)
     solver.enable_output(False)
     solver.set_time_limit_in_seconds(max(0.05, deadline - time.perf_counter()))

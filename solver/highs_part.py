@@ -318,7 +318,8 @@ class HighsPart:
     def _restricted_mip(self, cost, maximise: bool, keep, deadline, progress,
                         snap, step: str | None = None) -> tuple[str, bool]:
         """MIP over the ``keep`` columns (the others held at 0), from the incumbent; the
-        incumbent becomes its answer when it has one."""
+        incumbent becomes its answer when it has one that keeps every row and is no worse (an
+        engine stopped before it took the start may answer with a worse plan)."""
         cols = np.flatnonzero(keep)
         word, x = restricted_mip(self.matrix()[:, cols], cost[cols], self.col_lo[cols],
                                  self.col_up[cols], self.row_lo, self.row_up,
@@ -327,10 +328,13 @@ class HighsPart:
         if x is not None:
             values = np.zeros(self.n_cols)
             values[cols] = np.where(self.integer[cols], np.round(x), x)
-            if self._rows_hold(values):
+            old, new = float(cost @ self.values), float(cost @ values)
+            worse = (new < old if maximise else new > old) and \
+                abs(new - old) > 1e-6 * max(1.0, abs(old))
+            if self._rows_hold(values) and not worse:
                 self.values = values
-            elif word == "optimal":      # never "optimal" on a point that breaks a row
-                return "numerical", False
+            elif word == "optimal":      # never "optimal" on a point that breaks a row, nor
+                return "numerical", False  # below the incumbent, which the MIP may use
         if word == "optimal":
             return "", True
         return word, False

@@ -142,3 +142,19 @@ def test_the_mode_from_the_environment(monkeypatch, wanted, mode):
     """highspy is installed here: the default is the per-step table."""
     monkeypatch.setenv("PLACEMENT_PLANNER_ENGINE", wanted)
     assert engine._pick() == mode
+
+
+@pytest.mark.parametrize("mode", ["ortools", "ortools-warm", "highspy", "per-step"])
+def test_a_mode_maps_every_step(monkeypatch, mode):
+    """OR-Tools only: a step the table gives to highspy runs on GLOP (MathOpt's warm GLOP in
+    ortools-warm) and SCIP; highspy: every step on highspy; per-step: the table."""
+    monkeypatch.setattr(engine, "ENGINE", mode)
+    for step, (lp, mip) in engine.PER_STEP.items():
+        got = engine.engine_for(step, "lp"), engine.engine_for(step, "mip")
+        if mode == "highspy":
+            assert got == ("highspy", "highspy")
+        elif mode == "per-step":
+            assert got == (lp, mip)
+        else:
+            warm = "ortools-warm" if mode == "ortools-warm" else engine.ORTOOLS_LP
+            assert got == (warm if lp == "highspy" else lp, "ortools")

@@ -88,6 +88,8 @@ def run_tiers(state: PartState, tiers: tuple[Tier, ...], deadline: float,
         else:
             cost, maximise, snap = OBJECTIVES[tier](hp)
             if not np.any(cost):
+                if tier is Tier.TRAVEL:       # nothing to travel: 0 km, exact
+                    res.travel = (0.0, 0.0)
                 state.done += 1
                 continue
             if tier is Tier.PLACED and hp.n_x >= PDLP_MIN_COLUMNS:

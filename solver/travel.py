@@ -74,10 +74,11 @@ def within(value: float, bound: float, rel_gap: float) -> bool:
 def travel_messages(results) -> list[str]:
     """The plan's word on a travel tier proven only to the tolerance: its learner-km, the
     proven least possible and how far apart they are. ``results``: the parts' run.PartResult,
-    each with ``travel`` = (km, bound) or None. [] when every part is exact, or when some part's
-    travel tier has no bound (the status then says the solve stopped)."""
-    km_bounds = [r.travel for r in results if r.travel is not None]
-    if not km_bounds or not all(np.isfinite(b) for _, b in km_bounds):
+    each with ``travel`` = (km, bound), or None when its travel tier did not run. [] when every
+    part is exact, or when some part's travel tier did not run or has no bound (the status then
+    says the solve stopped): the km would not be the plan's."""
+    km_bounds = [r.travel for r in results]
+    if not km_bounds or any(t is None or not np.isfinite(t[1]) for t in km_bounds):
         return []
     km = sum(v for v, _ in km_bounds)
     bound = sum(b for _, b in km_bounds)

@@ -157,6 +157,9 @@ def test_the_tolerance_is_a_snap_and_the_bound_is_unsnapped():
 def test_messages_only_for_a_tolerance_and_only_with_every_bound():
     part = lambda v, b: SimpleNamespace(travel=(v, b))
     assert travel.travel_messages([part(10.0, 10.0), SimpleNamespace(travel=None)]) == []
+    # a part whose travel tier never ran: the km would not be the plan's
+    assert travel.travel_messages([part(10.0, 9.0), SimpleNamespace(travel=None)]) == []
+    assert travel.travel_messages([SimpleNamespace(travel=None)]) == []
     assert travel.travel_messages([part(10.0, 9.0), part(5.0, float("nan"))]) == []
     [m] = travel.travel_messages([part(1010.0, 1000.0), part(20.0, 20.0)])
     assert m.startswith("Learner-km 1,030.0 is within 0.980 % of the least possible "

@@ -362,22 +362,23 @@ def _rounding_proof(hp: HighsPart, phi: np.ndarray, req: np.ndarray, sorted_fill
             continue                         # a group cannot rise above f_k at all
         hold = None if k == 1 else (np.where(bottom, at, sorted_fill[k - 2]),
                                     np.where(bottom, at, 1.0))
-        if time.perf_counter() >= deadline or not _cannot_place(hp, phi[rest], need, deadline,
-                                                                progress, phi, hold):
+        if time.perf_counter() >= deadline or not _cannot_place(
+                hp, phi[rest], need, deadline, progress, phi, hold,
+                frozenset(np.flatnonzero(bottom).tolist())):
             return False
     return True
 
 
 def _cannot_place(hp: HighsPart, phi: np.ndarray, need: np.ndarray, deadline: float,
                   progress: Progress | None, all_phi: np.ndarray | None = None,
-                  hold: tuple | None = None) -> bool:
+                  hold: tuple | None = None, case: frozenset = frozenset()) -> bool:
     """True when an LP over every column proves that the fill rates ``phi`` cannot all reach
     ``need``: max sum_g min(phi_g, need_g) (its Lagrangian bound) stays below sum need.
 
-    The row prices of the last such LP (``hp.fair_prices``: its duals, and per fill column
-    its row ``w_g - phi_g <= 0``), moved onto this LP's rows of the same groups, are tried
-    first: any prices give a valid bound (bound.py), and the next round's question is often
-    settled by the last round's answer, with no LP."""
+    The row prices of an earlier such LP (``hp.fair_prices``, per bottom ``case``: its duals,
+    and per fill column its row ``w_g - phi_g <= 0``), moved onto this LP's rows of the same
+    groups, are tried first: any prices give a valid bound (bound.py), and a round's question
+    is often settled by the answer to the last round's case with most of the same bottom."""
     m = len(phi)
     w = hp.add_cols(np.zeros(m), need)
     rows = hp.add_rows(np.repeat(np.arange(m), 2), np.stack([w, phi], 1).ravel(),
@@ -388,17 +389,24 @@ def _cannot_place(hp: HighsPart, phi: np.ndarray, need: np.ndarray, deadline: fl
         old = hp.col_lo[all_phi].copy(), hp.col_up[all_phi].copy()
         hp.set_col_bounds(all_phi, *hold)
     goal = float(need.sum()) - 1e-6
+    known = getattr(hp, "fair_prices", None)
+    if known is None:
+        known = hp.fair_prices = {}
     try:
-        prices = _moved_prices(hp, phi, rows)
-        if prices is not None and hp.lagrangian_bound(cost, prices, True) < goal:
-            proven, r = True, None
-        else:
+        proven = False
+        # the earlier cases sharing most of this bottom, the latest first: at most two tries
+        order = sorted(known, key=lambda c: (len(c & case), known[c][2]), reverse=True)[:2]
+        for c in order:
+            if hp.lagrangian_bound(cost, _moved_prices(hp, phi, rows, known[c]), True) < goal:
+                proven = True
+                break
+        if not proven:
             r = hp.solve(cost, True, deadline=deadline, progress=progress, lp_only=True)
             proven = not r.stopped and r.bound < goal
             if not r.stopped:
                 y = np.asarray(hp.lp.y(), dtype=float)
                 if len(y) == hp.n_rows:
-                    hp.fair_prices = (y, dict(zip(phi.tolist(), rows.tolist())))
+                    known[case] = (y, dict(zip(phi.tolist(), rows.tolist())), len(known))
     finally:
         if hold is not None:
             hp.set_col_bounds(all_phi, *old)
@@ -406,13 +414,10 @@ def _cannot_place(hp: HighsPart, phi: np.ndarray, need: np.ndarray, deadline: fl
     return proven
 
 
-def _moved_prices(hp: HighsPart, phi: np.ndarray, rows: np.ndarray) -> np.ndarray | None:
-    """The last rounding-proof LP's duals, its rows' prices moved to this LP's rows of the
-    same fill columns (its own rows now hold w = 0 and get no price); None if none yet."""
-    last = getattr(hp, "fair_prices", None)
-    if last is None:
-        return None
-    y_old, row_of = last
+def _moved_prices(hp: HighsPart, phi: np.ndarray, rows: np.ndarray, last: tuple) -> np.ndarray:
+    """An earlier rounding-proof LP's duals, its rows' prices moved to this LP's rows of the
+    same fill columns (its own rows now hold w = 0 and get no price)."""
+    y_old, row_of, _ = last
     y = np.zeros(hp.n_rows)
     y[:len(y_old)] = y_old
     y[list(row_of.values())] = 0.0

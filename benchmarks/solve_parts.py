@@ -24,7 +24,17 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=0, help="0: the workbook's setting")
     ap.add_argument("--shape", action="append", default=[], help="generate --shape (repeatable)")
     ap.add_argument("--input", default="", help="a workbook to solve instead of a generated one")
+    ap.add_argument("--leximin-lp", action="store_true",
+                    help="leximin rounds without the max-flow rounds (fair_flow.py): the LP/MIP path, for A/B")
     args = ap.parse_args()
+    if args.leximin_lp:
+        from placement_planner.solver import fairness
+
+        class _NoFlow:
+            @staticmethod
+            def build(hp):
+                return None
+        fairness.FairFlow = _NoFlow
 
     from placement_planner.build import build_planning_data
     from placement_planner.generate.tables import generate_tables

@@ -16,11 +16,12 @@ OUR_PACKAGES = ["placement_planner", "placement_planner.solver", "placement_plan
 DATA_PACKAGES = ["placement_planner.resources", "placement_planner.sample_data"]
 
 HIDDEN_IMPORTS = [
-    # OR-Tools is imported inside functions: model_builder (solver/engine.py) and PDLP
-    # (solver/lp_bound.py).
+    # OR-Tools is imported inside functions: model_builder (solver/engine.py), PDLP
+    # (solver/lp_bound.py) and max flow (solver/fair_flow.py, leximin rounds).
     "ortools.linear_solver.python.model_builder",
     "ortools.pdlp.python.pdlp",
     "ortools.pdlp.solvers_pb2",
+    "ortools.graph.python.max_flow",
     # The workbook readers and writers.
     "python_calamine",
     "openpyxl",
@@ -44,9 +45,11 @@ EXCLUDED_MODULES = [
     # pyqtgraph extras: 3D (PyOpenGL), Jupyter, examples, its own multiprocess, other exporters.
     "pyqtgraph.opengl", "pyqtgraph.jupyter", "pyqtgraph.examples", "OpenGL", "jupyter_rfb",
     "matplotlib", "IPython", "yaml", "sqlite3", "cupy", "numba", "h5py", "colorcet",
-    # OR-Tools wrappers the planner does not call (it uses model_builder and PDLP).
+    # OR-Tools wrappers the planner does not call (it uses model_builder, PDLP, max flow).
     "ortools.sat", "ortools.constraint_solver", "ortools.math_opt",
-    "ortools.routing", "ortools.algorithms", "ortools.graph", "ortools.scheduling",
+    "ortools.routing", "ortools.algorithms", "ortools.graph.python.min_cost_flow",
+    "ortools.graph.python.linear_sum_assignment", "ortools.graph.flow_problem_pb2",
+    "ortools.scheduling",
     "ortools.set_cover", "ortools.packing", "ortools.service", "ortools.bop",
     "immutabledict",
     # SciPy: the solver uses scipy.sparse (and scipy.linalg under it), nothing else.

@@ -45,6 +45,10 @@ class FairFlow:
 
     @classmethod
     def build(cls, hp) -> "FairFlow | None":
+        try:
+            from ortools.graph.python import max_flow  # noqa: F401
+        except ImportError:                 # an OR-Tools without it: the LP rounds instead
+            return None
         m = hp.model
         r = m.rows
         n_x = hp.n_x

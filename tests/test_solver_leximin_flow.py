@@ -248,3 +248,17 @@ def test_rounding_proofs_by_the_last_rounds_prices_match_the_independent_model(m
     # every LP-only solve counted (held rounds too): fewer of them than proofs means some
     # proofs ran no LP
     assert sum(proofs) > 0 and len(proofs) > len(lps), (len(proofs), len(lps))
+
+
+def test_without_ortools_max_flow_the_lp_rounds_run(monkeypatch):
+    """An OR-Tools build without its graph module (or a bundle that left it out): the leximin
+    rounds go the LP way and still give the brute-force optimum."""
+    import sys
+    monkeypatch.setitem(sys.modules, "ortools.graph.python.max_flow", None)   # import fails
+    data = network_instance(7, n_sites=2, n_demand=4, max_learners=3, n_weeks=2)
+    best_placed, best_fill = brute_force_leximin(data)
+    plan = solve(data, SolveOptions(time_limit_s=30, tiers=(Tier.PLACED, Tier.FAIR_SHARE)))
+    check_plan(data, plan)
+    assert plan.status is PlanStatus.OPTIMAL
+    assert plan.tier_values["placed"] == pytest.approx(best_placed, abs=1e-9)
+    assert _fills(data, plan) == pytest.approx(best_fill, abs=1e-9)

@@ -36,21 +36,26 @@ from placement_planner.solver.progress import Progress
 MODES = ("per-step", "highspy", "ortools", "ortools-warm")
 
 # Step -> (LP engine, MIP engine). The rule (issue 10): OR-Tools, unless side-by-side runs on
-# the region and the national show the OR-Tools route over 1.5x slower on that step: seconds
-# inside the step's engine calls, summed over a region run (180 s limit) and a national run
-# (60 s), OR-Tools only / highspy only, run A B C in fresh processes (solve_engines.py; the
-# figures and the re-measurement with this table are in solver/README.md, "Engines per step"):
-#   locks       MIP x5 (0.37 s against 0.07 s)                          -> highspy
-#   placed      LP x1.94 (region x0.99, national x2.12) -> highspy; MIP x0.65 -> ortools (SCIP)
-#   fair_share  LP x0.15 (rounds, rounding proofs, held rounds) -> ortools; MIP x0.85 -> ortools
-#   preferred   LP x0.55 -> ortools; MIP x1.70 -> highspy
-#   travel      LP x5.2 (GLOP reloads at every column-generation round), MIP x2.3 -> highspy
+# the region and the national show the OR-Tools route over 1.5x slower on that step. Seconds
+# inside the step's engine calls, OR-Tools only / highspy only, fresh processes run A B C A B C
+# (benchmarks/solve_engines.py; solver/README.md, "Engines per step", has every figure and the
+# re-measurement with this table). The region's runs finish, so they measure speed; the
+# national's all stop at 60 s, so there they show where the time went.
+#   locks       MIP x4.3 region (0.05 s against 0.01 s), x3.5 national        -> highspy
+#   placed      LP x0.61 region, x2.25, x2.12, x0.92 in three national runs   -> highspy
+#               MIP x0.75 region, x0.08 national                             -> ortools (SCIP)
+#   fair_share  LP x0.53 region (rounds, rounding proofs, held rounds)       -> ortools (GLOP)
+#               MIP x4.0 region (x11.7 inside the per-step run)              -> highspy
+#   preferred   LP x0.29 region                                             -> ortools (GLOP)
+#               MIP x1.61 region, x3.26 national                            -> highspy
+#   travel      LP x5.1 region (GLOP reloads at every column-generation round; MathOpt's warm
+#               GLOP x2.6), MIP x5.7 region                                  -> highspy
 #   keep_previous, variety: not in the suites (no previous plan, no journeys) -> as preferred
 # The national's PDLP path (run._placed_by_pdlp, lp_bound.py) is OR-Tools PDLP in every mode.
 PER_STEP: dict[str, tuple[str, str]] = {
     "locks": ("highspy", "highspy"),
     "placed": ("highspy", "ortools"),
-    "fair_share": ("ortools", "ortools"),
+    "fair_share": ("ortools", "highspy"),
     "keep_previous": ("ortools", "highspy"),
     "preferred": ("ortools", "highspy"),
     "variety": ("ortools", "highspy"),

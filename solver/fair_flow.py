@@ -46,7 +46,7 @@ class FairFlow:
     @classmethod
     def build(cls, hp) -> "FairFlow | None":
         try:
-            from ortools.graph.python import max_flow  # noqa: F401
+            import ortools.graph.python.max_flow  # noqa: F401
         except ImportError:                 # an OR-Tools without it: the LP rounds instead
             return None
         m = hp.model
@@ -156,7 +156,7 @@ class FairFlow:
         between ``lo`` and ``up``. A minimum cut of an earlier test that rules ``lo`` out
         answers without a flow: any partition of the nodes bounds the flow, whatever the
         bounds (per-student region: 7 of the 11 flows of the largest part's rounds)."""
-        from ortools.graph.python import max_flow
+        import ortools.graph.python.max_flow as max_flow
         for cut in self.cuts:
             if not self.cut_allows(cut, lo[None, :], up)[0]:
                 return False, None, cut

@@ -264,3 +264,24 @@ def test_without_ortools_max_flow_the_lp_rounds_run(monkeypatch):
     assert plan.status is PlanStatus.OPTIMAL
     assert plan.tier_values["placed"] == pytest.approx(best_placed, abs=1e-9)
     assert _fills(data, plan) == pytest.approx(best_fill, abs=1e-9)
+
+
+def test_a_tier_the_network_leaves_out_keeps_the_flow_rounds_exact(flow_rounds, monkeypatch):
+    """Preferred before the fair share: its kept row is not in the network (a relaxation), so a
+    flow plan may break it and the round then takes the LP path; the fills equal the LP
+    rounds' and the kept preferred count holds."""
+    tiers = (Tier.PLACED, Tier.PREFERRED, Tier.FAIR_SHARE)
+    for seed in range(8):
+        data = network_instance(700 + seed, n_sites=4, n_demand=10, max_learners=6)
+        d = data.demand.copy()
+        d["preferred_sites"] = [("S0", "S1") if i % 2 else ("S2",) for i in range(len(d))]
+        data = build_planning_data(sites=data.sites, capacity=data.capacity, demand=d)
+        plan = solve(data, SolveOptions(time_limit_s=30, tiers=tiers))
+        with monkeypatch.context() as m:
+            m.setattr(fairness, "FairFlow", _NoFlow)
+            lp = solve(data, SolveOptions(time_limit_s=30, tiers=tiers))
+        check_plan(data, plan)
+        assert plan.status is PlanStatus.OPTIMAL and lp.status is PlanStatus.OPTIMAL
+        assert plan.tier_values["preferred"] == pytest.approx(lp.tier_values["preferred"])
+        assert np.allclose(_fills(data, plan), _fills(data, lp), atol=1e-12)
+    assert flow_rounds

@@ -9,9 +9,7 @@ OR-Tools only, side by side in fresh processes.
 
 Each run plans every tier in a fresh process with PLACEMENT_PLANNER_ENGINE set to the mode:
 ``highspy`` (every LP and MIP on highspy; PDLP for very large parts), ``per-step`` (the
-engine.PER_STEP table), ``ortools`` (GLOP for LPs, SCIP for MIPs, PDLP) or, only when named
-in --modes, ``ortools-warm`` (as ``ortools``, but the LPs the table gives to highspy on
-MathOpt's incremental GLOP). The
+engine.PER_STEP table) or ``ortools`` (GLOP for LPs, SCIP for MIPs, PDLP). The
 modes run one after the other (A B C, or A B C A B C with --repeat 2) so the machine's load
 affects them alike. Prints, per run, wall time, status, every tier value, tier-1 bound, peak memory and
 the solver seconds per tier (summed over parts, from ``Plan.messages``); whether the tier
@@ -34,7 +32,7 @@ import sys
 import threading
 import time
 
-MODES = ("highspy", "per-step", "ortools", "ortools-warm")
+MODES = ("highspy", "per-step", "ortools")
 PER_TIER = re.compile(r"solver seconds per tier \(summed over parts\): (.*)")
 
 
@@ -80,7 +78,6 @@ def time_engine_calls() -> dict[str, float]:
 
     engine.HighspyLP.run = timed(engine.HighspyLP.run, "LP", "highspy")
     engine.OrtoolsLP.run = timed(engine.OrtoolsLP.run, "LP", "ortools")
-    engine.MathoptLP.run = timed(engine.MathoptLP.run, "LP", "ortools-warm")
     engine.solve_mip = timed(engine.solve_mip, "MIP")
     return spent
 
@@ -125,7 +122,7 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=float, default=60.0)
     ap.add_argument("--repeat", type=int, default=1,
                     help="rounds of A B C (2 gives A B C A B C)")
-    ap.add_argument("--modes", nargs="+", default=list(MODES[:3]), choices=MODES)
+    ap.add_argument("--modes", nargs="+", default=list(MODES), choices=MODES)
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:

@@ -13,9 +13,7 @@ Two implementations:
 Which engine runs a step is ``PER_STEP`` below (one table, from side-by-side measurements;
 see solver/README.md, "Figures, per step"). ``ENGINE`` is the mode: "per-step" when highspy
 can be imported, else "ortools" (every step on OR-Tools); the environment variable
-``PLACEMENT_PLANNER_ENGINE`` = ``ortools`` / ``highspy`` / ``per-step`` forces one
-(``ortools-warm``: OR-Tools only, with MathOpt's incremental GLOP for the LPs the table
-gives to highspy; for measuring it).
+``PLACEMENT_PLANNER_ENGINE`` = ``ortools`` / ``highspy`` / ``per-step`` forces one.
 Statuses are words: "optimal", "infeasible", "time_limit", "cancelled", "numerical", "error".
 """
 
@@ -33,7 +31,7 @@ from placement_planner.logs import get_logger
 from placement_planner.solver.progress import Progress
 
 
-MODES = ("per-step", "highspy", "ortools", "ortools-warm")
+MODES = ("per-step", "highspy", "ortools")
 
 # Step -> (LP engine, MIP engine). The rule (issue 10): OR-Tools, unless side-by-side runs on
 # the region and the national show the OR-Tools route over 1.5x slower on that step. Seconds
@@ -49,7 +47,7 @@ MODES = ("per-step", "highspy", "ortools", "ortools-warm")
 #   preferred   LP x0.29 region                                             -> ortools (GLOP)
 #               MIP x1.61 region, x3.26 national                            -> highspy
 #   travel      LP x5.1 region (GLOP reloads at every column-generation round; MathOpt's warm
-#               GLOP x2.6), MIP x5.7 region                                  -> highspy
+#               GLOP, measured at commit 443fa79, x2.6), MIP x5.7 region     -> highspy
 #   keep_previous, variety: not in the suites (no previous plan, no journeys) -> as preferred
 # The national's PDLP path (run._placed_by_pdlp, lp_bound.py) is OR-Tools PDLP in every mode.
 PER_STEP: dict[str, tuple[str, str]] = {
@@ -65,8 +63,8 @@ PER_STEP: dict[str, tuple[str, str]] = {
 
 def _pick() -> str:
     wanted = os.environ.get("PLACEMENT_PLANNER_ENGINE", "").strip().lower()
-    if wanted in ("ortools", "ortools-warm"):
-        return wanted
+    if wanted == "ortools":
+        return "ortools"
     try:
         import highspy  # noqa: F401
     except ImportError:
@@ -75,24 +73,16 @@ def _pick() -> str:
 
 
 ENGINE = _pick()
-# the OR-Tools LP of a step the table gives to highspy, when highspy is not used
-ORTOOLS_LP = "ortools"
-LP_ENGINES = ("highspy", "ortools", "ortools-warm")
 
 
 def engine_for(step: str, kind: str) -> str:
-    """The engine of a step's ``kind`` ("lp" or "mip") in the current mode: "highspy",
-    "ortools" (LP: GLOP reloaded through model_builder; MIP: SCIP) or, for an LP,
-    "ortools-warm" (MathOpt's incremental GLOP)."""
+    """The engine of a step's ``kind`` ("lp" or "mip") in the current mode: "highspy" or
+    "ortools" (LP: GLOP through model_builder; MIP: SCIP)."""
     if ENGINE == "highspy":
         return "highspy"
     lp, mip = PER_STEP.get(step, ("ortools", "ortools"))
     chosen = lp if kind == "lp" else mip
-    if ENGINE != "per-step" and chosen == "highspy":  # OR-Tools only
-        if kind == "mip":
-            return "ortools"
-        return "ortools-warm" if ENGINE == "ortools-warm" else ORTOOLS_LP
-    return chosen
+    return "ortools" if ENGINE == "ortools" else chosen
 
 
 def why_stopped(progress: Progress | None) -> str:
@@ -382,141 +372,6 @@ class OrtoolsLP:
             "glop", a.tocsr(), cost, col_lo, col_up, row_lo, row_up, None, maximise, None,
             deadline, progress, self.threads)
         return word
-
-    def x(self) -> np.ndarray:
-        return self._x
-
-    def y(self) -> np.ndarray:
-        return self._y
-
-
-class MathoptLP:
-    """The LP interface of HighspyLP on MathOpt's incremental GLOP, kept warm like highspy:
-    the model is loaded and changed by numpy bulk calls on the model's elemental (no Python
-    object per variable), and one IncrementalSolver re-solves after each change. GLOP's
-    presolve is off so it keeps its basis when columns are added (benchmarks/mathopt_glop.py:
-    3,000 columns added to a 150,000-column part, 2.5 s against 25 s with presolve)."""
-
-    def __init__(self, row_lo: np.ndarray, row_up: np.ndarray, threads: int) -> None:
-        from ortools.math_opt.elemental.python import enums
-        from ortools.math_opt.python import mathopt
-        self._e, self._mo = enums, mathopt
-        self.model = mathopt.Model()
-        self.el = self.model._elemental
-        self.threads = threads
-        self.vars = np.zeros(0, np.int64)
-        self.cons = np.zeros(0, np.int64)
-        self._solver = None
-        self._x = self._y = None
-        self._new_rows(row_lo, row_up)
-
-    def _set(self, attr, ids, values) -> None:
-        if len(ids):
-            self.el.set_attrs(attr, np.asarray(ids, np.int64)[:, None],
-                              np.asarray(values, float))
-
-    def _new_rows(self, lo, up) -> np.ndarray:
-        e = self._e
-        c = self.el.add_elements(e.ElementType.LINEAR_CONSTRAINT, len(lo))
-        self._set(e.DoubleAttr1.LINEAR_CONSTRAINT_LOWER_BOUND, c, lo)
-        self._set(e.DoubleAttr1.LINEAR_CONSTRAINT_UPPER_BOUND, c, up)
-        self.cons = np.r_[self.cons, c]
-        return c
-
-    def _entries(self, rows, cols, values) -> None:
-        if len(values):
-            self.el.set_attrs(self._e.DoubleAttr2.LINEAR_CONSTRAINT_COEFFICIENT,
-                              np.c_[rows, cols].astype(np.int64), np.asarray(values, float))
-
-    def add_cols(self, cost, lo, up, a: csc_matrix) -> None:
-        e = self._e
-        v = self.el.add_elements(e.ElementType.VARIABLE, len(lo))
-        self._set(e.DoubleAttr1.VARIABLE_LOWER_BOUND, v, lo)
-        self._set(e.DoubleAttr1.VARIABLE_UPPER_BOUND, v, up)
-        self._set(e.DoubleAttr1.OBJECTIVE_LINEAR_COEFFICIENT, v, cost)
-        coo = a.tocoo()
-        self._entries(self.cons[coo.row], v[coo.col], coo.data)
-        self.vars = np.r_[self.vars, v]
-
-    def add_rows(self, lo, up, a: csr_matrix) -> None:
-        c = self._new_rows(lo, up)
-        coo = a.tocoo()
-        self._entries(c[coo.row], self.vars[coo.col], coo.data)
-
-    def set_row_bounds(self, idx, lo, up) -> None:
-        e = self._e
-        self._set(e.DoubleAttr1.LINEAR_CONSTRAINT_LOWER_BOUND, self.cons[idx], lo)
-        self._set(e.DoubleAttr1.LINEAR_CONSTRAINT_UPPER_BOUND, self.cons[idx], up)
-
-    def set_col_bounds(self, idx, lo, up) -> None:
-        e = self._e
-        self._set(e.DoubleAttr1.VARIABLE_LOWER_BOUND, self.vars[idx], lo)
-        self._set(e.DoubleAttr1.VARIABLE_UPPER_BOUND, self.vars[idx], up)
-
-    def set_objective(self, cost: np.ndarray, maximise: bool) -> None:
-        self._set(self._e.DoubleAttr1.OBJECTIVE_LINEAR_COEFFICIENT, self.vars, cost)
-        self.el.set_attr(self._e.BoolAttr0.MAXIMIZE, (), bool(maximise))
-
-    def run(self, deadline: float, progress: Progress | None, fresh: bool) -> str:
-        import datetime
-        from ortools.math_opt import callback_pb2, result_pb2
-        from ortools.util.python.solve_interrupter import SolveInterrupter
-        mo = self._mo
-        if self._solver is None:
-            self._solver = mo.IncrementalSolver(self.model, mo.SolverType.GLOP)
-        solver = self._solver
-        update = solver._update_tracker.export_update()
-        if update is not None:
-            if not solver._proto_solver.update(update):       # GLOP refused the change
-                self._solver = solver = mo.IncrementalSolver(self.model, mo.SolverType.GLOP)
-            else:
-                solver._update_tracker.advance_checkpoint()
-        params = mo.SolveParameters()
-        params.threads = 1
-        params.presolve = mo.Emphasis.OFF
-        params.time_limit = datetime.timedelta(seconds=max(0.05, deadline - time.perf_counter()))
-        stop = SolveInterrupter()
-        done = threading.Event()
-
-        def watch() -> None:
-            while not done.wait(0.05):
-                if progress is not None and progress.cancelled:
-                    stop.interrupt()
-                    return
-        watcher = threading.Thread(target=watch, daemon=True)
-        watcher.start()
-        try:
-            r = solver._proto_solver.solve(params.to_proto(),
-                                           mo.ModelSolveParameters().to_proto(), None,
-                                           callback_pb2.CallbackRegistrationProto(), None,
-                                           stop.pybind_interrupter)
-        finally:
-            done.set()
-            watcher.join()
-        t = result_pb2.TerminationReasonProto
-        reason = r.termination.reason
-        self._x = self._y = None
-        if reason == t.TERMINATION_REASON_OPTIMAL and len(r.solutions):
-            sol = r.solutions[0]
-            self._x = self._scatter(sol.primal_solution.variable_values, self.vars)
-            self._y = self._scatter(sol.dual_solution.dual_values, self.cons)
-            return "optimal"
-        if reason in (t.TERMINATION_REASON_INFEASIBLE, t.TERMINATION_REASON_INFEASIBLE_OR_UNBOUNDED):
-            return "infeasible"
-        if reason in (t.TERMINATION_REASON_FEASIBLE, t.TERMINATION_REASON_NO_SOLUTION_FOUND):
-            return why_stopped(progress)
-        if reason in (t.TERMINATION_REASON_NUMERICAL_ERROR, t.TERMINATION_REASON_IMPRECISE,
-                      t.TERMINATION_REASON_UNBOUNDED):
-            return why_stopped(progress) if _stop_now(progress, deadline) else "numerical"
-        return "error"
-
-    @staticmethod
-    def _scatter(vec, ids: np.ndarray) -> np.ndarray:
-        out = np.zeros(len(ids))
-        got = np.asarray(vec.ids, np.int64)
-        if len(got):
-            out[np.searchsorted(ids, got)] = np.asarray(vec.values, float)
-        return out
 
     def x(self) -> np.ndarray:
         return self._x

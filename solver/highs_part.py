@@ -56,7 +56,7 @@ class HighsPart:
         # the step being run (a tier's value, or "locks"): engine.engine_for(step, ...) picks
         # the LP and MIP engine; set by each tier's objective (tiers.py) and by leximin
         self.step = "placed"
-        self._warm: dict = {}              # the LPs kept warm (highspy, MathOpt), made on use
+        self._warm: dict = {}              # the LPs kept warm (highspy), made on first use
         self._glop = engine.OrtoolsLP(self._lp_arrays, threads)
         self.pos = np.full(self.n_x, -1, dtype=np.int64)
         self.lp_cols = np.zeros(0, dtype=np.int64)
@@ -73,16 +73,15 @@ class HighsPart:
 
     @property
     def lp(self):
-        """The LP (columns ``lp_cols``, every row) on the engine chosen for the step. A warm
-        LP (highspy, MathOpt's GLOP), once made, follows every change; GLOP through
-        model_builder reads the part's arrays at each run."""
+        """The LP (columns ``lp_cols``, every row) on the engine chosen for the step. The warm
+        highspy LP, once made, follows every change; GLOP through model_builder reads the
+        part's arrays at each run."""
         name = engine.engine_for(self.step, "lp")
         if name == "ortools":
             return self._glop
         if name not in self._warm:
             c = self.lp_cols
-            lp = (engine.HighspyLP if name == "highspy" else engine.MathoptLP)(
-                self.row_lo, self.row_up, self.threads)
+            lp = engine.HighspyLP(self.row_lo, self.row_up, self.threads)
             lp.add_cols(self.cost[c], self.col_lo[c], self.col_up[c], self.matrix()[:, c])
             lp.set_objective(self.cost[c], self.maximise)
             self._warm[name] = lp

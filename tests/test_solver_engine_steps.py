@@ -19,22 +19,19 @@ from placement_planner.io import load_workbooks
 from placement_planner.solver import SolveOptions, engine, solve
 from placement_planner.solver.highs_part import HighsPart
 
-# the other engine of a step: an LP on highspy goes to MathOpt's warm GLOP, an OR-Tools LP
-# to highspy; MIPs swap highspy and SCIP
-FLIP_LP = {"highspy": "ortools-warm", "ortools": "highspy", "ortools-warm": "highspy"}
-FLIP_MIP = {"highspy": "ortools", "ortools": "highspy"}
-# per-step: the real table; flipped: every step on another engine; highspy / ortools /
-# ortools-warm: that engine for every step (SCIP for the MIPs of the OR-Tools ones)
-CHOICES = ("per-step", "flipped", "highspy", "ortools", "ortools-warm")
+FLIP = {"highspy": "ortools", "ortools": "highspy"}
+# per-step: the real table; flipped: every step on the other engine (so each engine runs
+# every step); highspy / ortools: that engine for every step
+CHOICES = ("per-step", "flipped", "highspy", "ortools")
 
 
 def _use(monkeypatch, choice: str) -> dict:
     """Set the engines for ``choice``; returns the table the part must follow."""
     table = dict(engine.PER_STEP)
     if choice == "flipped":
-        table = {k: (FLIP_LP[lp], FLIP_MIP[mip]) for k, (lp, mip) in table.items()}
-    if choice in engine.LP_ENGINES:
-        table = {k: (choice, "highspy" if choice == "highspy" else "ortools") for k in table}
+        table = {k: (FLIP[lp], FLIP[mip]) for k, (lp, mip) in table.items()}
+    if choice in ("highspy", "ortools"):
+        table = {k: (choice, choice) for k in table}
     monkeypatch.setattr(engine, "ENGINE", "per-step")
     monkeypatch.setattr(engine, "PER_STEP", table)
     return table
@@ -67,7 +64,6 @@ def _spy(monkeypatch) -> list:
 
     lp_run(engine.HighspyLP, "highspy")
     lp_run(engine.OrtoolsLP, "ortools")
-    lp_run(engine.MathoptLP, "ortools-warm")
     solve_mip = engine.solve_mip
 
     def mip(*a, **k):
@@ -116,7 +112,7 @@ def test_every_engine_choice_gives_the_optimum_of_every_tier(monkeypatch, choice
     assert plan.tier_values["travel"] == pytest.approx(ref["travel"], rel=1e-6, abs=1e-3)
 
 
-@pytest.mark.parametrize("choice", ["per-step", "flipped", "ortools-warm"])
+@pytest.mark.parametrize("choice", ["per-step", "flipped"])
 def test_each_step_runs_on_the_engine_of_the_table(monkeypatch, choice):
     table = _use(monkeypatch, choice)
     seen = _spy(monkeypatch)
@@ -136,18 +132,17 @@ def test_each_step_runs_on_the_engine_of_the_table(monkeypatch, choice):
 
 @pytest.mark.parametrize("wanted, mode", [("", "per-step"), ("per-step", "per-step"),
                                           ("highspy", "highspy"), ("ortools", "ortools"),
-                                          (" OrTools ", "ortools"), ("ortools-warm", "ortools-warm"),
-                                          ("glop", "per-step")])
+                                          (" OrTools ", "ortools"), ("glop", "per-step")])
 def test_the_mode_from_the_environment(monkeypatch, wanted, mode):
     """highspy is installed here: the default is the per-step table."""
     monkeypatch.setenv("PLACEMENT_PLANNER_ENGINE", wanted)
     assert engine._pick() == mode
 
 
-@pytest.mark.parametrize("mode", ["ortools", "ortools-warm", "highspy", "per-step"])
+@pytest.mark.parametrize("mode", ["ortools", "highspy", "per-step"])
 def test_a_mode_maps_every_step(monkeypatch, mode):
-    """OR-Tools only: a step the table gives to highspy runs on GLOP (MathOpt's warm GLOP in
-    ortools-warm) and SCIP; highspy: every step on highspy; per-step: the table."""
+    """OR-Tools only: every step on GLOP and SCIP; highspy: every step on highspy; per-step:
+    the table."""
     monkeypatch.setattr(engine, "ENGINE", mode)
     for step, (lp, mip) in engine.PER_STEP.items():
         got = engine.engine_for(step, "lp"), engine.engine_for(step, "mip")
@@ -156,5 +151,4 @@ def test_a_mode_maps_every_step(monkeypatch, mode):
         elif mode == "per-step":
             assert got == (lp, mip)
         else:
-            warm = "ortools-warm" if mode == "ortools-warm" else engine.ORTOOLS_LP
-            assert got == (warm if lp == "highspy" else lp, "ortools")
+            assert got == ("ortools", "ortools")

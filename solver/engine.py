@@ -11,7 +11,7 @@ Two implementations:
   add columns to a live model), so column generation costs more there.
 
 Which engine runs a step is ``PER_STEP`` below (one table, from side-by-side measurements;
-see solver/README.md, "Figures, per step"). ``ENGINE`` is the mode: "per-step" when highspy
+see solver/README.md, "Engines per step"). ``ENGINE`` is the mode: "per-step" when highspy
 can be imported, else "ortools" (every step on OR-Tools); the environment variable
 ``PLACEMENT_PLANNER_ENGINE`` = ``ortools`` / ``highspy`` / ``per-step`` forces one.
 Statuses are words: "optimal", "infeasible", "time_limit", "cancelled", "numerical", "error".
@@ -39,9 +39,9 @@ MODES = ("per-step", "highspy", "ortools")
 # (benchmarks/solve_engines.py; solver/README.md, "Engines per step", has every figure and the
 # re-measurement with this table). The region's runs finish, so they measure speed; the
 # national's all stop at 60 s, so there they show where the time went.
-#   locks       MIP x4.3 region (0.05 s against 0.01 s), x3.5 national        -> highspy
-#   placed      LP x0.61 region, x2.25, x2.12, x0.92 in three national runs   -> highspy
-#               MIP x0.75 region, x0.08 national                             -> ortools (SCIP)
+#   locks       MIP x4.3-8.7 region (0.05-0.09 s against 0.01 s), x3.5-5.3 national -> highspy
+#   placed      LP x0.61-1.81 region; national x2.25 (third session), x2.12, x0.92, x1.55 -> highspy
+#               MIP x0.75-1.80 region, x0.08-0.55 national                   -> ortools (SCIP)
 #   fair_share  LP x0.53 region (rounds, rounding proofs, held rounds)       -> ortools (GLOP)
 #               MIP x4.0 region (x11.7 inside the per-step run)              -> highspy
 #   preferred   LP x0.29 region                                             -> ortools (GLOP)

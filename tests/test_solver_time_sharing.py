@@ -68,3 +68,32 @@ def test_no_second_run_without_time_left(monkeypatch):
     out = run_mod.solve_parts(_models([1000, 1000]), (Tier.PLACED,), deadline, 1, None)
     assert out[0].stopped == "time_limit"
     assert time.perf_counter() <= deadline + 0.5
+
+
+def _result(placed, bound, proven=False, stopped="time_limit", **kw):
+    return run_mod.PartResult(x=np.zeros(1), placed=placed, bound=bound, proven=proven,
+                              stopped=stopped, lp_bound=True, **kw)
+
+
+def test_a_second_run_that_places_more_is_kept_even_unproven():
+    """Tier 1 comes first: a retry that lifts a part from its greedy plan is kept, with the
+    tighter of the two (valid) bounds, and the part stays unproven."""
+    first = _result(8394.0, 8915.0)
+    again = _result(8914.5, 8940.0)
+    kept = run_mod._better_run(first, again)
+    assert kept is again and kept.placed == 8914.5
+    assert kept.bound == 8915.0 and not kept.proven
+
+
+def test_a_second_run_that_places_less_or_has_trouble_is_dropped():
+    first = _result(100.0, 110.0)
+    assert run_mod._better_run(first, _result(99.0, 105.0)) is first
+    assert run_mod._better_run(first, _result(100.0, 105.0)) is first      # a tie keeps the first
+    assert run_mod._better_run(first, _result(105.0, 105.0, trouble={"placed": "numerical"})) is first
+    assert run_mod._better_run(first, _result(105.0, 105.0, infeasible=True)) is first
+
+
+def test_a_second_run_that_proves_every_tier_replaces_the_first():
+    first = _result(100.0, 100.0)
+    again = _result(100.0, 100.0, proven=True, stopped="")
+    assert run_mod._better_run(first, again) is again

@@ -49,6 +49,8 @@ MODES = ("per-step", "highspy", "ortools")
 #   travel      LP x5.1 region (GLOP reloads at every column-generation round; MathOpt's warm
 #               GLOP, measured at commit 443fa79, x2.6), MIP x5.7 region     -> highspy
 #   keep_previous, variety: not in the suites (no previous plan, no journeys) -> as preferred
+#   journeys    the split of a journey class into learners' paths (journeys.py, a MIP after
+#               the tiers): not in the suites                                -> highspy, as before
 # The national's PDLP path (run._placed_by_pdlp, lp_bound.py) is OR-Tools PDLP in every mode.
 PER_STEP: dict[str, tuple[str, str]] = {
     "locks": ("highspy", "highspy"),
@@ -58,6 +60,7 @@ PER_STEP: dict[str, tuple[str, str]] = {
     "preferred": ("ortools", "highspy"),
     "variety": ("ortools", "highspy"),
     "travel": ("highspy", "highspy"),
+    "journeys": ("highspy", "highspy"),
 }
 
 

@@ -17,8 +17,9 @@ PRESOLVE_MAX_COLUMNS = 1000
 
 def restricted_mip(a: csc_matrix, cost, col_lo, col_up, row_lo, row_up, integer, maximise: bool,
                    hint, deadline: float, progress: Progress | None, snap,
-                   threads: int, step: str) -> tuple[str, np.ndarray | None]:
-    """(status word, x or None) on the engine chosen for ``step`` (engine.PER_STEP).
+                   threads: int, step: str = "journeys") -> tuple[str, np.ndarray | None]:
+    """(status word, x or None) on the engine chosen for ``step`` (engine.PER_STEP; the
+    default is the split of a journey class into learners' paths, journeys.py).
     "optimal" also when snap(bound) meets the incumbent."""
     word, x = engine.solve_mip(a, np.asarray(cost, float), col_lo, col_up, row_lo, row_up,
                                integer, maximise, np.asarray(hint, float), deadline, progress,

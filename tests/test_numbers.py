@@ -140,3 +140,26 @@ def test_settings_values_use_the_same_reader(tmp_path):
     by_key = {p.row: p for p in result.problems if p.sheet == "Settings"}
     assert by_key[2].severity.value == "WARNING" and "32.19 km" in by_key[2].message
     assert by_key[3].severity.value == "ERROR" and "1.5" in by_key[3].message and "15" in by_key[3].message
+
+
+@pytest.mark.parametrize("cell", [9.223372036854776e18, 1e9, "5000000000", -2e12])
+def test_counts_too_large_to_hold_are_errors_never_wrapped(cell):
+    """A count of 9.2e18 places wrapped round to a negative int64 (found by the import fuzz)."""
+    one = read_number(cell, "places", whole=True)
+    assert one.value is None and "too large" in one.error and "1,000,000,000" in one.error
+    values, bad, notes = read_numbers(pd.Series([cell, 12], dtype=object), "places", whole=True)
+    assert bad.tolist() == [True, False] and pd.isna(values[0]) and values[1] == 12.0
+    assert "too large" in notes[0].error
+    assert read_number(999_999_999, "places", whole=True).value == 999_999_999.0
+    assert read_number(cell, "km").value == float(cell)       # a measure, not a count: as typed
+
+
+def test_a_huge_places_cell_is_reported_at_its_row_and_nothing_is_loaded(tmp_path):
+    sheets = minimal_sheets()
+    sheets["Capacity"][1][sheets["Capacity"][0].index("places")] = 9.223372036854776e18
+    path = write_xlsx(tmp_path / "huge.xlsx", sheets)
+    result = load_workbooks([path])
+    assert result.has_errors
+    (error,) = _problems(result, "places")
+    assert error.severity.value == "ERROR" and error.sheet == "Capacity" and error.row == 2
+    assert "too large" in error.message

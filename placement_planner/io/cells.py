@@ -173,7 +173,16 @@ def _checked(value: float, text: str, what: str, whole: bool) -> Reading:
         return Reading(error=_not_a_number(text, what, whole))
     if whole and not float(value).is_integer():
         return Reading(error=f"'{text}' in {what} is not a whole number. Enter a whole number such as 4.")
+    if whole and abs(value) >= WHOLE_LIMIT:
+        # counts are held as 64-bit integers: 9.2e18 wrapped round to a negative number of places
+        return Reading(error=f"'{text}' in {what} is too large for a count. Enter a whole number "
+                             f"below {WHOLE_LIMIT:,}.")
     return Reading(value=float(value))
+
+
+# Whole-number columns are counts (places, learners, weeks): far below this, and a value at or
+# above it is an error rather than a number that overflows later.
+WHOLE_LIMIT = 10**9
 
 
 _NUMERIC_TYPES = frozenset({int, float, np.float64, np.int64})
@@ -193,6 +202,7 @@ def read_numbers(series: pd.Series, what: str = "this column", whole: bool = Fal
         ok = np.isfinite(nums)
         if whole:
             ok &= np.mod(nums, 1, where=ok, out=np.zeros_like(nums)) == 0
+            ok &= np.abs(nums, where=ok, out=np.full_like(nums, np.inf)) < WHOLE_LIMIT
         values[np.flatnonzero(is_num)[ok]] = nums[ok]
         for i in np.flatnonzero(is_num)[~ok & ~np.isnan(nums)]:
             notes[int(i)] = read_number(raw[i], what, whole, unit)

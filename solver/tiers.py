@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from placement_planner.domain import Tier
-from placement_planner.solver.highs_part import HighsPart, multiples_snap, whole
+from placement_planner.solver.highs_part import HighsPart
+from placement_planner.solver.tier_solve import multiples_snap, whole
 
 
 def placed_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from placement_planner.solver.fairness import _fraction_snap
-from placement_planner.solver.highs_part import multiples_snap, whole
+from placement_planner.solver.tier_solve import multiples_snap, whole
 
 
 def test_whole_numbers():

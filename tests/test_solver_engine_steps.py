@@ -17,6 +17,7 @@ from placement_planner.domain import PlanStatus
 from placement_planner.generate import generate_workbook
 from placement_planner.io import load_workbooks
 from placement_planner.solver import SolveOptions, engine, solve
+from placement_planner.solver import tier_solve
 from placement_planner.solver.highs_part import HighsPart
 
 FLIP = {"highspy": "ortools", "ortools": "highspy"}
@@ -45,8 +46,8 @@ def _spy(monkeypatch) -> list:
     def step_of() -> str:
         f = sys._getframe(2)
         while f is not None:
-            if f.f_code is HighsPart._restricted_mip.__code__:
-                return f.f_locals["step"] or f.f_locals["self"].step
+            if f.f_code is tier_solve.restricted.__code__:
+                return f.f_locals["step"] or f.f_locals["hp"].step
             for name in ("self", "hp"):
                 part = f.f_locals.get(name)
                 if isinstance(part, HighsPart):

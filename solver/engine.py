@@ -48,6 +48,9 @@ MODES = ("per-step", "highspy", "ortools")
 #               MIP x1.61 region, x3.26 national                            -> highspy
 #   travel      LP x5.1 region (GLOP reloads at every column-generation round; MathOpt's warm
 #               GLOP, measured at commit 443fa79, x2.6), MIP x5.7 region     -> highspy
+#   preferred_network  the preferred tier on one-week (network) parts, whose held-fill LP
+#               the region's multi-week parts never run: per-student (lead, 28 Nov, idle, 3 runs
+#               each) GLOP x1.9-2.0 on the tier (1.88 s against 0.93-1.00 s summed)  -> highspy
 #   keep_previous, variety: not in the suites (no previous plan, no journeys) -> as preferred
 #   journeys    the split of a journey class into learners' paths (journeys.py, a MIP after
 #               the tiers): not in the suites                                -> highspy, as before
@@ -60,6 +63,7 @@ PER_STEP: dict[str, tuple[str, str]] = {
     "preferred": ("ortools", "highspy"),
     "variety": ("ortools", "highspy"),
     "travel": ("highspy", "highspy"),
+    "preferred_network": ("highspy", "highspy"),
     "journeys": ("highspy", "highspy"),
 }
 

@@ -56,7 +56,8 @@ def keep_previous_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
 
 def preferred_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
     """4. Learners placed at one of their preferred sites (maximised)."""
-    hp.step = Tier.PREFERRED.value
+    # one-week (network) parts are their own step: there the held-fill LP decides the tier
+    hp.step = "preferred_network" if hp.network else Tier.PREFERRED.value
     return _pad(hp, hp.model.preferred.astype(float)), True, whole(True)
 
 

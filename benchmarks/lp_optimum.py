@@ -33,38 +33,15 @@ import time
 import numpy as np
 from scipy.sparse import csc_matrix
 
-
-def parts_of(data):
-    from placement_planner.solver.components import split_parts
-    from placement_planner.solver.model import build_part
-    from placement_planner.solver.problem import build_problem
-    pr = build_problem(data)
-    parts = split_parts(pr.g, pr.p, pr.groups.fair, len(pr.groups), len(pr.pools),
-                        len(pr.groups.fair_keys), pr.groups.journey)
-    return [build_part(pr, opts) for opts in parts]
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
+from shapes import load, part_lp, part_models  # noqa: E402 (the benchmark next to this one)
 
 
 def exact_lp(m) -> float:
-    import highspy
-    r = m.rows
-    a = csc_matrix((r.val, (r.row, r.col)), shape=(r.n, len(m.ub)))
-    h = highspy.Highs()
-    h.silent()
-    h.setOptionValue("threads", 1)
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = len(m.ub), r.n
-    lp.col_cost_ = m.weight.astype(float)
-    lp.col_lower_, lp.col_upper_ = np.zeros(len(m.ub)), m.ub.astype(float)
-    lp.row_lower_, lp.row_upper_ = r.lower.astype(float), r.upper.astype(float)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_, lp.a_matrix_.index_ = a.indptr, a.indices
-    lp.a_matrix_.value_ = a.data
-    lp.sense_ = highspy.ObjSense.kMaximize
-    h.passModel(lp)
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        raise RuntimeError(f"exact LP ended {h.getModelStatus()}")
-    return float(h.getInfo().objective_function_value)
+    value, optimal = part_lp(m, ipm=False, threads=1)     # dual simplex to optimality
+    if not optimal:
+        raise RuntimeError("exact LP did not end optimal")
+    return value
 
 
 def bracket_pdlp(m, seconds: float) -> tuple[float, float]:
@@ -111,7 +88,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", default="national")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--shape", action="append", default=[])
+    ap.add_argument("--shape", default="default", help="one generate --shape, or default")
     ap.add_argument("--input", default="")
     ap.add_argument("--limit", type=float, default=60.0, help="the plan's time limit (s)")
     ap.add_argument("--summary-json", default="", help="read the plan's figures from here")
@@ -122,11 +99,7 @@ def main(argv=None) -> int:
         from placement_planner.io.load import load_workbooks
         data = load_workbooks([args.input]).data
     else:
-        from placement_planner.build import build_planning_data
-        from placement_planner.generate.tables import generate_tables
-        t = generate_tables(args.scale, args.seed, tuple(args.shape))
-        data = build_planning_data(sites=t["Sites"], capacity=t["Capacity"], demand=t["Demand"],
-                                   locked=t.get("Locked"))
+        data = load(args.scale, args.seed, args.shape)
     per_part: list = []          # (options, placed, bound, stopped) of each part of the plan
     if args.summary_json:
         s = json.load(open(args.summary_json, encoding="utf-8"))
@@ -147,7 +120,7 @@ def main(argv=None) -> int:
         placed, bound, status = plan.tier_values.get("placed", 0.0), plan.bound, plan.status.value
     print(f"plan: status {status}, {wall:.1f} s, tier 1 {placed:,.2f}, reported bound {bound:,.2f}",
           flush=True)
-    models = parts_of(data)
+    models = part_models(data)
     big = [m for m in models if len(m.ub) > args.exact_below]
     big_size = sum(len(m.ub) for m in big) or 1
     low = up = 0.0

@@ -37,40 +37,48 @@ def load(scale: str, seed: int, shape: str):
                                locked=t.get("Locked"))
 
 
-def lp_optimum(data) -> tuple[float, float]:
-    """Tier-1 LP optimum over every option (sum over the independent parts), and seconds."""
-    import highspy
+def part_models(data) -> list:
+    """The solver's independent parts of the data, as models."""
     from placement_planner.solver.components import split_parts
     from placement_planner.solver.model import build_part
     from placement_planner.solver.problem import build_problem
-    from scipy.sparse import csc_matrix
-    t0 = time.perf_counter()
     pr = build_problem(data)
     parts = split_parts(pr.g, pr.p, pr.groups.fair, len(pr.groups), len(pr.pools),
-                        len(pr.groups.fair_keys))
-    total = 0.0
-    for opts in parts:
-        m = build_part(pr, opts)
-        r = m.rows
-        a = csc_matrix((r.val, (r.row, r.col)), shape=(r.n, len(m.ub)))
-        h = highspy.Highs()
-        h.silent()
-        h.setOptionValue("solver", "ipm" if len(m.ub) > 20000 else "simplex")
-        h.setOptionValue("run_crossover", "off")
-        h.setOptionValue("threads", 2)
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = len(m.ub), r.n
-        lp.col_cost_ = m.weight.astype(float)
-        lp.col_lower_, lp.col_upper_ = np.zeros(len(m.ub)), m.ub.astype(float)
-        lp.row_lower_, lp.row_upper_ = r.lower, r.upper
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_, lp.a_matrix_.index_ = a.indptr, a.indices
-        lp.a_matrix_.value_ = a.data
-        lp.sense_ = highspy.ObjSense.kMaximize
-        h.passModel(lp)
-        h.run()
-        total += h.getInfo().objective_function_value
+                        len(pr.groups.fair_keys), pr.groups.journey)
+    return [build_part(pr, opts) for opts in parts]
+
+
+def lp_optimum(data) -> tuple[float, float]:
+    """Tier-1 LP optimum over every option (sum over the independent parts), and seconds."""
+    t0 = time.perf_counter()
+    total = sum(part_lp(m, ipm=len(m.ub) > 20000, threads=2)[0] for m in part_models(data))
     return total, time.perf_counter() - t0
+
+
+def part_lp(m, ipm: bool, threads: int) -> tuple[float, bool]:
+    """(value, optimal) of one part's tier-1 LP over every option, by HiGHS."""
+    import highspy
+    from scipy.sparse import csc_matrix
+    r = m.rows
+    a = csc_matrix((r.val, (r.row, r.col)), shape=(r.n, len(m.ub)))
+    h = highspy.Highs()
+    h.silent()
+    h.setOptionValue("solver", "ipm" if ipm else "simplex")
+    h.setOptionValue("run_crossover", "off")
+    h.setOptionValue("threads", threads)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(m.ub), r.n
+    lp.col_cost_ = m.weight.astype(float)
+    lp.col_lower_, lp.col_upper_ = np.zeros(len(m.ub)), m.ub.astype(float)
+    lp.row_lower_, lp.row_upper_ = r.lower, r.upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_ = a.indptr, a.indices
+    lp.a_matrix_.value_ = a.data
+    lp.sense_ = highspy.ObjSense.kMaximize
+    h.passModel(lp)
+    h.run()
+    return (float(h.getInfo().objective_function_value),
+            h.getModelStatus() == highspy.HighsModelStatus.kOptimal)
 
 
 def child(scale: str, seed: int, shape: str, limit: float, plain_limit: float) -> dict:

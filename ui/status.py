@@ -7,6 +7,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QStatusBar,
                                QWidget)
 
+from placement_planner.analysis.summary import plan_notes
 from placement_planner.progress_words import phase_words, progress_words  # noqa: F401 (re-exported)
 
 STATUS_WORDS = {"optimal": "best possible plan", "feasible": "good plan, not proven best",
@@ -127,8 +128,12 @@ class StatusBar(QStatusBar):
             text += " — out of date after edits (press Plan)"
         elif "kept the earlier plan" in self.project.plan_note:
             text += " — earlier plan kept"
+        # the optimiser's own words (a tier proven only to a tolerance, a loose bound, trouble)
+        notes = plan_notes(r.plan)
+        if notes and not self.project.plan_stale:
+            text += " — notes (hover)"
         self.plan_state.setText(text)
-        self.plan_state.setToolTip(self.project.plan_note or text)
+        self.plan_state.setToolTip("\n\n".join([self.project.plan_note or text] + notes))
 
     def _busy(self, what: str) -> None:
         self.progress.setVisible(what == "planning")

@@ -55,4 +55,14 @@ def summary(data: PlanningData, plan: Plan, ctx: Context | None = None) -> dict:
     if has_journeys(data):   # repeated sites in learners' journeys (the "variety" tier)
         repeats = plan.tier_values.get(Tier.VARIETY.value, figures.get(Tier.VARIETY.value, 0.0))
         out["variety_repeats"] = int(round(float(repeats)))
+    notes = plan_notes(plan)
+    if notes:   # the optimiser's own words on this plan (a tolerance, a loose bound, trouble)
+        out["solver_notes"] = " ".join(notes)
     return out
+
+
+def plan_notes(plan: Plan) -> list[str]:
+    """What the optimiser says about a plan that a coordinator should read with its figures:
+    e.g. learner-km proven only to within 0.05 %, a tier-1 bound that is loose, a variety tier not
+    proven, solver trouble. The per-tier timings are left out (they are for the log)."""
+    return [m for m in plan.messages if not m.startswith("solver seconds")]

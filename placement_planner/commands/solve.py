@@ -69,6 +69,9 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
     from placement_planner.analysis import plan_report
+    from placement_planner.analysis.summary import plan_notes
+    for note in plan_notes(plan):
+        _err(f"Note: {note}")
     report = plan_report(data, plan)
     if moved is not None:   # solve --scenario: learners of the previous plan not kept
         report.summary["learners_moved"] = moved

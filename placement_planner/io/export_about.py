@@ -39,6 +39,9 @@ SUMMARY_NOTES = {
     "status": "how the solver finished",
     "solve_seconds": "time spent solving",
     "learners_moved": "learners of the previous plan not kept at the same group, site, setting and start week",
+    "solver_notes": "what the optimiser says about this plan: a tier proven only to a tolerance "
+                    "(learner-km on big plans, to 0.05 %), a bound it could not tighten in time, "
+                    "or trouble it hit",
     "variety_repeats": "times a site comes round again in the same learner's journey (the variety tier; "
                        "0 = every placement of each journey at a different site)",
 }

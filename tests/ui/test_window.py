@@ -143,3 +143,21 @@ def test_a_heatmap_of_many_hubs_is_not_labelled_cell_by_cell(qtbot, window):
     small = values[:3, :4]
     heat._show_labels(small, small / small.max())
     assert sum(item.isVisible() for item in heat._labels) == 12
+
+
+def test_the_optimisers_notes_are_in_the_plan_status(qtbot, window):
+    """A plan whose travel is proven only to the tolerance says so where the plan's status is."""
+    import dataclasses
+    p = window.project
+    open_and_wait(qtbot, window, core.sample_paths())
+    p.planner = core.plan_and_analyse
+    plan_and_wait(qtbot, window)
+    note = "Learner-km 2,346.5 is within 0.020 % of the least possible (bound 2,346.0)."
+    plain = window.status.plan_state.toolTip()
+    assert "notes" not in window.status.plan_state.text() and note not in plain
+    p.results = dataclasses.replace(p.results, plan=dataclasses.replace(
+        p.results.plan, messages=[note, "solver seconds per tier (summed over parts): placed 0.01"]))
+    window.status._plan()
+    assert window.status.plan_state.text().endswith("— notes (hover)")
+    tip = window.status.plan_state.toolTip()
+    assert note in tip and "solver seconds" not in tip

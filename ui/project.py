@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from placement_planner.analysis.summary import plan_notes
 from placement_planner.io.problems import FileLockedError
 from placement_planner.recovery import Journal
 from placement_planner.ui import core
@@ -362,6 +363,9 @@ class Project(QObject):
             self.plan_changed.emit()    # the same plan, with the note saying why
         if self.plan_note:
             self.message.emit(self.plan_note)
+        elif kept is not None and plan_notes(kept.plan):
+            # the optimiser's own word on the new plan, e.g. learner-km proven to 0.05 %
+            self.message.emit(plan_notes(kept.plan)[0])
         self._busy()
 
     def _on_plan_failed(self, task, message) -> None:

@@ -102,3 +102,27 @@ def reference_tiers(data, time_limit: float = 120.0) -> dict:
     out["preferred"] = best(np.array([c[5] for c in cols]), True)[0]
     out["travel"] = best(np.array([c[6] for c in cols]), False)[0]
     return out
+
+
+def sorted_fills(data, plan) -> np.ndarray:
+    """A plan's (hei, profession) fill rates, smallest first, counted from its allocations."""
+    key = data.demand.set_index(data.demand["demand_id"].astype(str))[["hei", "profession"]]
+    req = data.demand.groupby(["hei", "profession"])["learners"].sum()
+    alloc = plan.allocations.assign(demand_id=plan.allocations["demand_id"].astype(str)) \
+        .join(key, on="demand_id")
+    placed = alloc.groupby(["hei", "profession"])["learners"].sum().reindex(req.index).fillna(0)
+    return np.sort((placed / req).to_numpy())
+
+
+def assert_agrees(data, plan, ref) -> None:
+    """The plan keeps every rule, is proven optimal, and has the reference's value of every
+    default tier (placed, every fill rate, preferred, learner-km)."""
+    import pytest
+    from feasibility import check_plan
+    from placement_planner.domain import PlanStatus
+    check_plan(data, plan)
+    assert plan.status is PlanStatus.OPTIMAL
+    assert plan.tier_values["placed"] == pytest.approx(ref["placed"], abs=1e-6)
+    assert np.allclose(sorted_fills(data, plan), ref["fair_share"], atol=1e-6)
+    assert plan.tier_values["preferred"] == pytest.approx(ref["preferred"], abs=1e-6)
+    assert plan.tier_values["travel"] == pytest.approx(ref["travel"], rel=1e-6, abs=1e-3)

@@ -13,6 +13,10 @@ import numpy as np
 from placement_planner.solver.mip import restricted_mip
 from placement_planner.solver.progress import Progress
 
+# Before the MIPs of a tier without a grid of values (travel), try the LP vertex rounded and
+# repaired as an incumbent (see _rounded_lp).
+ROUND_LP = True
+
 if TYPE_CHECKING:
     from placement_planner.solver.highs_part import HighsPart
 

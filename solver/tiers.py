@@ -5,8 +5,19 @@ from __future__ import annotations
 import numpy as np
 
 from placement_planner.domain import Tier
+from placement_planner.solver.fixing import hold_fair_fills
 from placement_planner.solver.highs_part import HighsPart
 from placement_planner.solver.tier_solve import multiples_snap, whole
+
+
+# The tiers after leximin hold the fair fills within its exact hold, rounded to whole learners
+# (fixing.hold_fair_fills): valid for every plan that keeps the leximin rows, a tighter LP.
+HOLD_FAIR = True
+
+
+def _after_leximin(hp: HighsPart) -> None:
+    if HOLD_FAIR:
+        hold_fair_fills(hp)
 
 
 def placed_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
@@ -39,6 +50,7 @@ def keep_previous_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
 
     kept[v] <= x[v] and kept[v] <= previous[v]; the columns are added on first use.
     """
+    _after_leximin(hp)
     hp.step = Tier.KEEP_PREVIOUS.value
     if not hasattr(hp, "kept_cols"):
         prev = hp.model.previous
@@ -56,6 +68,7 @@ def keep_previous_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
 
 def preferred_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
     """4. Learners placed at one of their preferred sites (maximised)."""
+    _after_leximin(hp)
     # one-week (network) parts are their own step: there the held-fill LP decides the tier
     hp.step = "preferred_network" if hp.network else Tier.PREFERRED.value
     return _pad(hp, hp.model.preferred.astype(float)), True, whole(True)
@@ -63,6 +76,7 @@ def preferred_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
 
 def travel_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
     """5. Learner-kilometres (minimised)."""
+    _after_leximin(hp)
     hp.step = Tier.TRAVEL.value
     return _pad(hp, hp.model.km), False, None
 
@@ -76,6 +90,7 @@ def variety_objective(hp: HighsPart) -> tuple[np.ndarray, bool, object]:
     s at most once); readback splits the learners to meet it where it can (see
     solver/journeys.py). The columns are added on first use. Without journeys in the part
     there is nothing to count, and the tier is skipped."""
+    _after_leximin(hp)
     hp.step = Tier.VARIETY.value
     v = hp.model.variety
     if v is None:

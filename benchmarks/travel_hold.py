@@ -1,0 +1,96 @@
+"""The tiers after fair share (preferred, travel) of single parts, variants side by side in one
+process, each part solved from scratch per variant, the variants alternated (A B A B):
+
+    python benchmarks/travel_hold.py --part 0 --part 2 --repeat 2
+    python benchmarks/travel_hold.py --variant base --variant hold --shape per-learner
+
+Variants (module switches, each run with every other switch at its default):
+- ``base``: the exact fair hold not kept (tiers.HOLD_FAIR off) and no LP-rounded incumbent
+  before the travel MIPs (tier_solve.ROUND_LP off): the tiers as before;
+- ``hold``: the fair fills held within leximin's exact hold, rounded to whole learners
+  (fixing.hold_fair_fills), ROUND_LP off;
+- ``now``: every switch at its default (the code as it is).
+
+Per part and variant: seconds of the preferred and travel tiers, the whole part, proven, and
+the preferred count and learner-km (equal across variants, or within the travel tolerance).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+from placement_planner.domain import Tier
+
+
+def _variants():
+    from placement_planner.solver import tier_solve, tiers
+    return {
+        "base": {(tiers, "HOLD_FAIR"): False, (tier_solve, "ROUND_LP"): False},
+        "hold": {(tiers, "HOLD_FAIR"): True, (tier_solve, "ROUND_LP"): False},
+        "now": {},
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scale", default="region")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--shape", action="append", default=[])
+    ap.add_argument("--limit", type=float, default=60.0, help="seconds per part")
+    ap.add_argument("--part", action="append", type=int, default=[])
+    ap.add_argument("--variant", action="append", default=[])
+    ap.add_argument("--repeat", type=int, default=1)
+    args = ap.parse_args()
+
+    from placement_planner.build import build_planning_data
+    from placement_planner.generate.tables import generate_tables
+    from placement_planner.solver import run as run_mod
+    from placement_planner.solver.components import split_parts
+    from placement_planner.solver.model import build_part
+    from placement_planner.solver.problem import build_problem
+    t = generate_tables(args.scale, args.seed, tuple(args.shape))
+    data = build_planning_data(sites=t["Sites"], capacity=t["Capacity"], demand=t["Demand"],
+                               locked=t.get("Locked"))
+    problem = build_problem(data)
+    parts = split_parts(problem.g, problem.p, problem.groups.fair, len(problem.groups),
+                        len(problem.pools), len(problem.groups.fair_keys), problem.groups.journey)
+    models = sorted((build_part(problem, p, None) for p in parts), key=lambda m: -m.rows.row.size)
+    tiers = (Tier.PLACED, Tier.FAIR_SHARE, Tier.PREFERRED, Tier.TRAVEL)
+    variants = _variants()
+    names = args.variant or ["base", "now"]
+    defaults = {key: getattr(*key) for v in variants.values() for key in v}
+    print("uptime:", os.popen("uptime").read().strip())
+    totals = {n: [0.0, 0.0, 0.0] for n in names}
+    for i, m in enumerate(models):
+        if args.part and i not in args.part:
+            continue
+        for _ in range(args.repeat):
+            for name in names:
+                for key, value in defaults.items():
+                    setattr(*key, value)
+                for key, value in variants[name].items():
+                    setattr(*key, value)
+                t0 = time.perf_counter()
+                res = run_mod.solve_part(m, tiers, time.perf_counter() + args.limit, None)
+                wall = time.perf_counter() - t0
+                sec = res.seconds
+                km = res.travel[0] if res.travel is not None else float("nan")
+                pref = float(res.x @ m.preferred)
+                totals[name][0] += sec.get("preferred", 0.0)
+                totals[name][1] += sec.get("travel", 0.0)
+                totals[name][2] += wall
+                print(f"part {i:>2} options {len(m.ub):>7} {name:<5} wall {wall:6.2f}s "
+                      f"preferred {sec.get('preferred', 0.0):5.2f}s travel "
+                      f"{sec.get('travel', 0.0):5.2f}s proven {str(res.proven):<5} "
+                      f"{res.stopped or '-':<10} preferred {pref:7.0f} km {km:12,.2f}", flush=True)
+    for key, value in defaults.items():
+        setattr(*key, value)
+    for name, (p, tr, w) in totals.items():
+        print(f"total {name:<5} preferred {p:6.2f}s travel {tr:6.2f}s wall {w:6.2f}s")
+    print("uptime:", os.popen("uptime").read().strip())
+
+
+if __name__ == "__main__":
+    main()

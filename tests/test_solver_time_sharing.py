@@ -4,6 +4,7 @@ import time
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 
 from placement_planner.domain import Tier
 from placement_planner.solver import run as run_mod
@@ -33,8 +34,8 @@ def _fake(needs, monkeypatch):
         state.done = len(tiers) if state.res.proven else 0
         return state.res
 
-    monkeypatch.setattr(run_mod, "begin_part", lambda model, deadline: SimpleNamespace(model=model, res=None,
-                                                                                  done=0))
+    monkeypatch.setattr(run_mod, "begin_part", lambda model, deadline: SimpleNamespace(
+        model=model, res=None, done=0, proven_before=True))
     monkeypatch.setattr(run_mod, "run_tiers", run_tiers)
     monkeypatch.setattr(run_mod, "solve_part", lambda model, tiers, deadline, progress: attempt(model, deadline))
     return calls
@@ -97,3 +98,53 @@ def test_a_second_run_that_proves_every_tier_replaces_the_first():
     first = _result(100.0, 100.0)
     again = _result(100.0, 100.0, proven=True, stopped="")
     assert run_mod._better_run(first, again) is again
+
+
+def test_a_part_stopped_in_a_lower_tier_goes_on_from_there(monkeypatch):
+    """Its second run keeps the tiers it finished (they are not solved again) and carries on
+    with the tier its share stopped; the part ends proven."""
+    tiers = (Tier.PLACED, Tier.FAIR_SHARE, Tier.PREFERRED, Tier.TRAVEL)
+    need = {Tier.PLACED: 0.0, Tier.FAIR_SHARE: 0.0, Tier.PREFERRED: 0.0, Tier.TRAVEL: 2.0}
+    starts = []
+
+    def run_tiers(state, tiers, deadline, progress, upto=None):
+        if state.res is None:
+            state.res = run_mod.PartResult(x=np.zeros(1))
+        res = state.res
+        for k in range(state.done, len(tiers) if upto is None else upto):
+            starts.append((state.model.name, tiers[k]))
+            state.proven_before = res.proven
+            cost = need[tiers[k]] if state.model.name == 0 else 0.0
+            if time.perf_counter() + cost > deadline:
+                time.sleep(max(0.0, deadline - time.perf_counter()))
+                res.stopped, res.proven = "time_limit", False
+                return res
+            time.sleep(cost)
+            state.done += 1
+        return res
+
+    monkeypatch.setattr(run_mod, "begin_part", lambda model, deadline: run_mod.PartState(
+        model, None, None, np.zeros(1)))
+    monkeypatch.setattr(run_mod, "run_tiers", run_tiers)
+    monkeypatch.setattr(run_mod, "solve_part", lambda *a: pytest.fail("restarted from scratch"))
+    deadline = time.perf_counter() + 5.0
+    out = run_mod.solve_parts(_models([1000, 3000]), tiers, deadline, 1, None)
+    assert [(r.proven, r.stopped) for r in out] == [(True, ""), (True, "")]
+    part0 = [t for name, t in starts if name == 0]
+    # first pass: tier 1; second pass: fair share, preferred, travel (stopped by its share);
+    # then travel again, and nothing before it
+    assert part0 == [Tier.PLACED, Tier.FAIR_SHARE, Tier.PREFERRED, Tier.TRAVEL, Tier.TRAVEL]
+
+
+def test_a_part_stopped_in_fair_share_is_solved_again_from_scratch(monkeypatch):
+    """Leximin keeps its rounds as rows as it goes, so a part its share stopped there is not
+    resumed (its second run is a whole new solve)."""
+    state = run_mod.PartState(SimpleNamespace(ub=np.zeros(10)), None,
+                              run_mod.PartResult(x=np.zeros(1), stopped="time_limit"),
+                              np.zeros(1), done=1)
+    tiers = (Tier.PLACED, Tier.FAIR_SHARE, Tier.TRAVEL)
+    assert not run_mod._resumable(state, tiers)
+    state.done = 2
+    assert run_mod._resumable(state, tiers)
+    state.res.trouble = {"travel": "numerical"}
+    assert not run_mod._resumable(state, tiers)

@@ -1,9 +1,14 @@
 """Screenshots of the Journeys tab for the docs, from a planned slice of the generated trust case
-(docs/screenshots/journeys-schedule.png and journeys-site-weeks.png)."""
+(journeys-schedule.png and journeys-site-weeks.png). A test run writes them to a temporary
+folder, so the suite leaves the tree as it was; to refresh the docs' copies:
+
+    PLACEMENT_PLANNER_SCREENSHOTS=docs/screenshots python -m pytest tests/ui/test_journeys_screenshots.py
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +19,6 @@ from placement_planner.ui import colours as C
 from placement_planner.ui import core
 from placement_planner.ui.journeys import natural_key
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +40,9 @@ def colours_in(image: QImage) -> set[str]:
     return found
 
 
-def test_screenshots_of_the_journeys_tab(qtbot, window, trust_slice):
+def test_screenshots_of_the_journeys_tab(qtbot, window, trust_slice, tmp_path):
     data, results = trust_slice
+    shots = Path(os.environ.get("PLACEMENT_PLANNER_SCREENSHOTS") or tmp_path)
     window.resize(1440, 900)
     p = window.project
     p.data = data
@@ -50,9 +55,9 @@ def test_screenshots_of_the_journeys_tab(qtbot, window, trust_slice):
     assert view.view.horizontalHeader().on_end()
     view.view.setCurrentIndex(view.model.index(0, 4))
     qtbot.wait(50)
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    shots.mkdir(parents=True, exist_ok=True)
     schedule = window.grab().toImage()
-    assert schedule.save(str(SHOTS / "journeys-schedule.png"))
+    assert schedule.save(str(shots / "journeys-schedule.png"))
     seen = colours_in(schedule)
     for setting in ("acute", "community"):           # bars in both settings the journeys require
         assert QColor(C.SETTING_HUES[setting]).name() in seen
@@ -67,5 +72,5 @@ def test_screenshots_of_the_journeys_tab(qtbot, window, trust_slice):
     qtbot.wait(50)
     assert "learner" in panel.detail.text() and sw.site_names[busiest] in panel.detail.text()
     image = window.grab().toImage()
-    assert image.save(str(SHOTS / "journeys-site-weeks.png"))
-    assert (SHOTS / "journeys-site-weeks.png").stat().st_size > 10_000
+    assert image.save(str(shots / "journeys-site-weeks.png"))
+    assert (shots / "journeys-site-weeks.png").stat().st_size > 10_000

@@ -21,6 +21,7 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
+    whole_process = argv is None   # the command line itself, not a call from Python code
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--pdlp-child"]:   # the optimiser's LP helper process (Windows build)
         from placement_planner.solver.lp_bound import run_child
@@ -35,7 +36,10 @@ def main(argv: list[str] | None = None) -> int:
                                          description=module.__doc__)
         module.add_arguments(parser)
         args = parser.parse_args(argv[1:])  # exits 2 on a usage error
-        return int(module.run(args) or 0)
+        code = int(module.run(args) or 0)
+        if whole_process:
+            _exit_now(code)
+        return code
     if argv and argv[0] in ("-h", "--help"):
         print(_usage())
         return 0
@@ -50,6 +54,22 @@ def main(argv: list[str] | None = None) -> int:
     # The desktop app is imported only here, so the core and the CLI run without Qt.
     app = importlib.import_module("placement_planner.ui.app")
     return int(app.run(argv) or 0)
+
+
+def _exit_now(code: int) -> None:
+    """End a finished command's process: flush its output, run the exit handlers (the log is
+    flushed and closed), then leave without freeing every object of the plan one at a time
+    (0.1-0.25 s of a 13,000-row per-student solve)."""
+    import atexit
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):   # a closed pipe: nothing more can be shown
+            pass
+    atexit._run_exitfuncs()
+    os._exit(code)
 
 
 def _usage() -> str:

@@ -22,7 +22,8 @@ def restricted_mip(a: csc_matrix, cost, col_lo, col_up, row_lo, row_up, integer,
     default is the split of a journey class into learners' paths, journeys.py).
     "optimal" also when snap(bound) meets the incumbent."""
     word, x = engine.solve_mip(a, np.asarray(cost, float), col_lo, col_up, row_lo, row_up,
-                               integer, maximise, np.asarray(hint, float), deadline, progress,
+                               integer, maximise,
+                               None if hint is None else np.asarray(hint, float), deadline, progress,
                                snap, threads, presolve=a.shape[1] <= PRESOLVE_MAX_COLUMNS,
                                engine=engine.engine_for(step, "mip"))
     return word, x

@@ -57,7 +57,10 @@ def solve_travel(hp: HighsPart, cost: np.ndarray, deadline: float,
 
 
 def _tolerance(tol: float):
-    return lambda b: b + tol * max(1.0, abs(b))
+    def snap(b: float) -> float:
+        return b + tol * max(1.0, abs(b))
+    snap.rel = tol       # a tolerance, not a grid: tier_solve's restricted MIPs read it
+    return snap
 
 
 def _figures(r: Result) -> tuple[float, float]:

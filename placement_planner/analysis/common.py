@@ -32,8 +32,15 @@ def factorize_rows(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
 
 
 def text(values: pd.Series) -> pd.Series:
-    """Display text: missing values as blank strings."""
-    return pd.Series(values, dtype=object).fillna("").astype(str).str.strip()
+    """Display text: missing values as blank strings. A column of text and blanks (the usual
+    case) is trimmed once per distinct text, not once per value."""
+    series = pd.Series(values, dtype=object)
+    cells = series.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "empty"):
+        return series.fillna("").astype(str).str.strip()
+    codes, uniques = pd.factorize(cells)     # every missing kind is code -1, as fillna("") blanks it
+    trimmed = np.array([u.strip() for u in uniques.tolist()] + [""], dtype=object)
+    return pd.Series(trimmed[codes], index=series.index, name=series.name).astype(str)
 
 
 def week_grid(n_rows: int, n_weeks: int, row: np.ndarray, first: np.ndarray,

@@ -49,6 +49,16 @@ def cell_text(value) -> str:
 
 
 def parse_text(series: pd.Series) -> pd.Series:
+    """``cell_text`` of every cell. A column of text and blanks (the usual case) is trimmed once
+    per distinct text, not once per cell."""
+    cells = series.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty"):
+        missing = pd.isna(cells)
+        # infer_dtype skips every missing kind; cell_text makes "" of None and NaN only
+        if all(v is None or type(v) is float for v in cells[missing].tolist()):
+            codes, uniques = pd.factorize(cells)
+            trimmed = np.array([v.strip() for v in uniques.tolist()] + [""], dtype=object)
+            return pd.Series(trimmed[codes], index=series.index, dtype=object)
     return pd.Series([cell_text(v) for v in series], index=series.index, dtype=object)
 
 

@@ -23,6 +23,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 import xlsxwriter
+import xlsxwriter.packager
+import xlsxwriter.sharedstrings
 import xlsxwriter.workbook
 from xlsxwriter.utility import _datetime_to_excel_datetime, xl_range
 from xlsxwriter.worksheet import Worksheet
@@ -333,6 +335,33 @@ class FastWorkbook(xlsxwriter.Workbook):
 
 if getattr(xlsxwriter.workbook, "ZipFile", None) is zipfile.ZipFile:
     xlsxwriter.workbook.ZipFile = _LevelZipFile
+
+# Shared strings that xlsxwriter writes with no change but escaping &, < and >: no control
+# character or _xHHHH_ to escape, no leading or trailing space to preserve, not rich text.
+_SPECIAL_TEXT = re.compile(r"_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff]|^\s|\s$|^<r>")
+
+
+class _FastSharedStrings(xlsxwriter.sharedstrings.SharedStrings):
+    """xlsxwriter's sharedStrings.xml, byte for byte, with the common strings written in one
+    piece (the per-student workbook's 15,000 strings: 0.1 s -> 0.02 s)."""
+
+    def _write_sst_strings(self) -> None:
+        special = _SPECIAL_TEXT.search
+        plain: list[str] = []
+        for text in self.string_table.string_array:
+            if type(text) is str and special(text) is None:
+                if "&" in text or "<" in text or ">" in text:
+                    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                plain.append(f"<si><t>{text}</t></si>")
+            else:
+                self.fh.write("".join(plain))
+                plain = []
+                self._write_si(text)
+        self.fh.write("".join(plain))
+
+
+if getattr(xlsxwriter.packager, "SharedStrings", None) is xlsxwriter.sharedstrings.SharedStrings:
+    xlsxwriter.packager.SharedStrings = _FastSharedStrings
 
 
 # ---- cells rendered a column at a time ----------------------------------------------------

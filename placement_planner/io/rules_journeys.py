@@ -43,6 +43,20 @@ def settings_list(value) -> list[str]:
     return out
 
 
+def _settings_lists(values: list) -> list[list[str]]:
+    """``settings_list`` of each value, read once per distinct text (each row gets its own list)."""
+    seen: dict[str, list[str]] = {}
+    out = []
+    for value in values:
+        if type(value) is str:
+            if value not in seen:
+                seen[value] = settings_list(value)
+            out.append(list(seen[value]))
+        else:
+            out.append(settings_list(value))
+    return out
+
+
 def _fold(text: str) -> str:
     return str(text).strip().lower()
 
@@ -76,7 +90,7 @@ def check_journeys(frame: pd.DataFrame, bad: np.ndarray, capacity: pd.DataFrame 
     if "journey" not in frame.columns or not n:
         return out
     journeys = [_text(j) for j in frame["journey"].tolist()]
-    required = [settings_list(v) for v in frame["required_settings"].tolist()] \
+    required = _settings_lists(frame["required_settings"].tolist()) \
         if "required_settings" in frame.columns else [[] for _ in range(n)]
     if "required_settings" in frame.columns and all(isinstance(v, str) for v in frame["required_settings"]):
         frame["required_settings"] = [", ".join(r) for r in required]
@@ -86,7 +100,7 @@ def check_journeys(frame: pd.DataFrame, bad: np.ndarray, capacity: pd.DataFrame 
     for i, j in enumerate(journeys):
         if j:
             members.setdefault(j, []).append(i)
-    offered = _offered(capacity)
+    offered = _offered(capacity) if members else None   # only journeys' required settings need it
     for journey, idx in members.items():
         mine = np.zeros(n, dtype=bool)
         mine[idx] = True

@@ -1,0 +1,200 @@
+"""Benchmark: the whole `placement-planner solve` command on the per-student workbook, by phase.
+
+    python benchmarks/per_student.py [--scale region] [--shape per-student] [--repeat 3]
+                                     [--tree /path/to/other/checkout ...] [--workbook FILE]
+
+The issue's target: the per-student region workbook (13,216 single-learner rows) through the
+whole command in <= 4 s and <= 800 MB. The workbook is generated once
+(`placement-planner generate --scale SCALE --shape SHAPE`), then the command
+
+    placement-planner solve WORKBOOK -o OUT.xlsx --summary-json S.json
+
+runs in a fresh process for each tree, alternately (A B A B ...) so that the load of the
+shared machine falls on every tree alike. `--tree` names other checkouts of the project
+(e.g. `git worktree add /tmp/base <commit>`); the first tree is this one. Each tree's own
+code is imported: the installed package's editable finder is pointed at that tree.
+
+Every run prints its wall time (process start to exit), its peak memory (the process's
+ru_maxrss, from os.wait4) and its phases, timed inside the process around the command's own
+functions: imports and start-up up to reading, reading and checking the input, the solve,
+the analysis report, and writing the workbook and the JSON. A separate fresh process per tree
+times importing the modules the command needs. The closing table gives each tree's median
+and range and the ratio of the medians against the first tree. The summaries of every run
+are compared: the figures must be the same for every tree (the solver is not timed here,
+only everything around it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent
+
+# Run in a child: point the editable install's finder at the tree (its own code is imported).
+_BOOT = r"""
+import json, sys, time
+T0 = time.perf_counter()
+tree = sys.argv[1]
+try:
+    import __editable___placement_planner_0_1_0_finder as finder
+    root = finder.MAPPING["placement_planner"].rsplit("/", 1)[0]
+    for key, value in list(finder.MAPPING.items()):
+        finder.MAPPING[key] = value.replace(root, tree, 1)
+except ImportError:
+    sys.path.insert(0, tree)
+"""
+
+# Then wrap the command's phases and run it.
+_CHILD = _BOOT + r"""
+record = sys.argv[2]
+phases = {}
+def timed(module, name, phase):
+    inner = getattr(module, name)
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            phases[phase] = phases.get(phase, 0.0) + time.perf_counter() - start
+    setattr(module, name, wrapper)
+from placement_planner import cli
+import placement_planner.commands.solve as command
+timed(command, "checked_input", "read and check")
+timed(command, "_solve", "solve")
+orig_run = command.run
+def run(args):
+    phases["start-up"] = time.perf_counter() - T0
+    import placement_planner.analysis as analysis
+    import placement_planner.io.export as export
+    timed(analysis, "plan_report", "report")
+    timed(export, "write_plan_workbook", "workbook")
+    timed(export, "summary_json", "json")
+    return orig_run(args)
+command.run = run
+def save():   # at exit: the command may end its process itself once finished
+    phases["in process"] = time.perf_counter() - T0
+    with open(record, "w") as out:
+        json.dump({"phases": phases}, out)
+import atexit
+atexit.register(save)
+sys.argv = ["placement-planner"] + sys.argv[3:]
+sys.exit(cli.main())
+"""
+
+_IMPORTS = _BOOT + r"""
+t = time.perf_counter()
+import placement_planner.cli, placement_planner.commands.solve, placement_planner.io
+import placement_planner.io.export, placement_planner.analysis, placement_planner.solver
+print(time.perf_counter() - t)
+"""
+
+PHASES = ["start-up", "read and check", "solve", "report", "workbook", "json", "other", "exit"]
+
+
+def run_once(tree: Path, workbook: Path, folder: Path) -> dict:
+    record = folder / "record.json"
+    record.unlink(missing_ok=True)
+    out, summary = folder / "out.xlsx", folder / "s.json"
+    command = [sys.executable, "-c", _CHILD, str(tree), str(record),
+               "solve", str(workbook), "-o", str(out), "--summary-json", str(summary)]
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0 or not record.exists():
+        raise SystemExit(f"{tree}: exit {child.returncode}\n{stderr.decode(errors='replace')[-2000:]}")
+    found = json.loads(record.read_text())
+    found["wall"] = wall
+    # interpreter start before the first line, and tear-down after the command returned
+    phases = found["phases"]
+    inside = phases.pop("in process")
+    phases["other"] = inside - sum(phases.values())   # lazy imports of the report code, freeing
+    phases["exit"] = wall - inside
+    found["peak_mb"] = usage.ru_maxrss / 1024
+    found["summary"] = json.loads(summary.read_text())
+    return found
+
+
+def import_seconds(tree: Path) -> float:
+    done = subprocess.run([sys.executable, "-c", _IMPORTS, str(tree)], capture_output=True, text=True, check=True)
+    return float(done.stdout.strip())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="region")
+    parser.add_argument("--shape", default="per-student")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--tree", action="append", default=[], type=Path,
+                        help="another checkout to run side by side (repeatable)")
+    parser.add_argument("--workbook", type=Path, help="use this input workbook instead of generating one")
+    args = parser.parse_args(argv)
+
+    trees = [HERE] + [t.resolve() for t in args.tree]
+    folder = Path(tempfile.mkdtemp(prefix="per_student_"))
+    workbook = args.workbook
+    if workbook is None:
+        workbook = folder / f"{args.scale}-{args.shape}.xlsx"
+        generate = [sys.executable, "-m", "placement_planner.cli", "generate", "--scale", args.scale,
+                    "--seed", str(args.seed), "-o", str(workbook)]
+        if args.shape != "default":
+            generate[-2:-2] = ["--shape", args.shape]
+        subprocess.run(generate, check=True, stdout=subprocess.DEVNULL)
+    print(f"workbook {workbook}; load {os.getloadavg()[0]:.1f}; trees: "
+          + ", ".join(f"{chr(65 + i)} = {t}" for i, t in enumerate(trees)))
+
+    runs: dict[Path, list[dict]] = {t: [] for t in trees}
+    imports: dict[Path, list[float]] = {t: [] for t in trees}
+    header = f"{'run':<5} {'wall':>6} {'peak MB':>8} " + " ".join(f"{p:>14}" for p in PHASES)
+    print(header)
+    for round_ in range(args.repeat):
+        for i, tree in enumerate(trees):
+            work = folder / f"t{i}"
+            work.mkdir(exist_ok=True)
+            found = run_once(tree, workbook, work)
+            runs[tree].append(found)
+            imports[tree].append(import_seconds(tree))
+            p = found["phases"]
+            print(f"{chr(65 + i)}{round_ + 1:<4} {found['wall']:6.2f} {found['peak_mb']:8.0f} "
+                  + " ".join(f"{p.get(name, 0.0):14.2f}" for name in PHASES), flush=True)
+
+    print()
+    print(f"{'tree':<5} {'status':<9} {'wall median (range)':>22} {'outside solve':>14} {'peak MB':>12} "
+          f"{'imports':>8} {'ratio':>6}")
+    first = None
+    for i, tree in enumerate(trees):
+        walls = [r["wall"] for r in runs[tree]]
+        outside = [r["wall"] - r["phases"].get("solve", 0.0) for r in runs[tree]]
+        peaks = [r["peak_mb"] for r in runs[tree]]
+        median = statistics.median(walls)
+        first = first or median
+        status = runs[tree][0]["summary"].get("status", "?")
+        print(f"{chr(65 + i):<5} {status:<9} {median:8.2f} s ({min(walls):.2f}-{max(walls):.2f}) "
+              f"{statistics.median(outside):12.2f} s {min(peaks):5.0f}-{max(peaks):<5.0f} "
+              f"{statistics.median(imports[tree]):7.2f}s {median / first:6.2f}")
+    for name in PHASES:
+        print(f"  {name:<15} " + "   ".join(
+            f"{chr(65 + i)} {statistics.median(r['phases'].get(name, 0.0) for r in runs[t]):5.2f} s"
+            for i, t in enumerate(trees)))
+
+    keys = ("learners_requested", "learners_placed", "status")
+    reference = {k: runs[trees[0]][0]["summary"].get(k) for k in keys}
+    differ = [(chr(65 + i), r["summary"].get(k), k) for i, t in enumerate(trees) for r in runs[t]
+              for k in keys if r["summary"].get(k) != reference[k]]
+    print("summaries agree on " + ", ".join(keys) if not differ else f"summaries DIFFER: {differ}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

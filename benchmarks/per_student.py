@@ -10,18 +10,22 @@ whole command in <= 4 s and <= 800 MB. The workbook is generated once
     placement-planner solve WORKBOOK -o OUT.xlsx --summary-json S.json
 
 runs in a fresh process for each tree, alternately (A B A B ...) so that the load of the
-shared machine falls on every tree alike. `--tree` names other checkouts of the project
-(e.g. `git worktree add /tmp/base <commit>`); the first tree is this one. Each tree's own
-code is imported: the installed package's editable finder is pointed at that tree.
+shared machine falls on every tree alike. `--tree` names the checkouts of the project to run
+(e.g. `git worktree add --detach /tmp/base <commit>`; default: this checkout). Each tree's own
+code is imported: the installed package's editable finder is pointed at that tree. On a tree
+shared with others, compare worktrees: uncommitted solver work in the shared tree would be timed.
 
 Every run prints its wall time (process start to exit), its peak memory (the process's
 ru_maxrss, from os.wait4) and its phases, timed inside the process around the command's own
-functions: imports and start-up up to reading, reading and checking the input, the solve,
-the analysis report, and writing the workbook and the JSON. A separate fresh process per tree
-times importing the modules the command needs. The closing table gives each tree's median
-and range and the ratio of the medians against the first tree. The summaries of every run
-are compared: the figures must be the same for every tree (the solver is not timed here,
-only everything around it).
+functions: start-up (imports up to the command), reading and checking the input (with the
+imports it needs), the solve, the imports of the report and workbook code, the analysis
+report, the workbook, the JSON, the rest of the command, from the command's return to the
+exit handlers ("after run"), and the interpreter's own start and end ("exit"). A separate
+fresh process per tree times importing the modules the command needs. The closing table gives
+each tree's median and range, the median time outside the solve, and the ratio of the medians
+against the first tree. The summaries of every run are compared, and the output workbooks
+of the first round part by part (docProps/core.xml, which holds the time, left out, and the
+solve seconds masked).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
@@ -68,18 +73,30 @@ def timed(module, name, phase):
 from placement_planner import cli
 import placement_planner.commands.solve as command
 timed(command, "checked_input", "read and check")
+orig_solve = command._solve
+def solve(*args):
+    plan = orig_solve(*args)
+    # the report and workbook code, imported here as the command would next; timed apart
+    start = time.perf_counter()
+    import placement_planner.analysis as analysis
+    import placement_planner.io.export as export
+    phases["imports of report and workbook"] = time.perf_counter() - start
+    timed(analysis, "plan_report", "report")
+    timed(export, "write_plan_workbook", "workbook")
+    timed(export, "summary_json", "json")
+    return plan
+command._solve = solve
 timed(command, "_solve", "solve")
 orig_run = command.run
 def run(args):
     phases["start-up"] = time.perf_counter() - T0
-    import placement_planner.analysis as analysis
-    import placement_planner.io.export as export
-    timed(analysis, "plan_report", "report")
-    timed(export, "write_plan_workbook", "workbook")
-    timed(export, "summary_json", "json")
-    return orig_run(args)
+    try:
+        return orig_run(args)
+    finally:
+        phases["run ended"] = time.perf_counter() - T0
 command.run = run
 def save():   # at exit: the command may end its process itself once finished
+    phases["after run"] = time.perf_counter() - T0 - phases.pop("run ended")
     phases["in process"] = time.perf_counter() - T0
     with open(record, "w") as out:
         json.dump({"phases": phases}, out)
@@ -96,7 +113,9 @@ import placement_planner.io.export, placement_planner.analysis, placement_planne
 print(time.perf_counter() - t)
 """
 
-PHASES = ["start-up", "read and check", "solve", "report", "workbook", "json", "other", "exit"]
+PHASES = ["start-up", "read and check", "solve", "imports of report and workbook", "report", "workbook", "json",
+          "rest of run", "after run", "exit"]
+SHORT = {"imports of report and workbook": "imports 2", "read and check": "read+check"}
 
 
 def run_once(tree: Path, workbook: Path, folder: Path) -> dict:
@@ -117,12 +136,28 @@ def run_once(tree: Path, workbook: Path, folder: Path) -> dict:
     found["wall"] = wall
     # interpreter start before the first line, and tear-down after the command returned
     phases = found["phases"]
+    phases["solve"] -= phases.get("imports of report and workbook", 0.0)   # timed inside the solve's wrapper
     inside = phases.pop("in process")
-    phases["other"] = inside - sum(phases.values())   # lazy imports of the report code, freeing
+    phases["rest of run"] = inside - sum(phases.values())
     phases["exit"] = wall - inside
     found["peak_mb"] = usage.ru_maxrss / 1024
     found["summary"] = json.loads(summary.read_text())
     return found
+
+
+def _parts(path: Path, seconds: float | None) -> dict[str, bytes]:
+    """The workbook's parts, with the run's own solve seconds (Summary, as a number and as
+    shown) masked: they differ from run to run."""
+    masks = [f"{seconds:.16G}".encode(), f"{seconds:.1f} s".encode()] if seconds is not None else []
+    out = {}
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name != "docProps/core.xml":
+                data = archive.read(name)
+                for mask in masks:
+                    data = data.replace(mask, b"(seconds)")
+                out[name] = data
+    return out
 
 
 def import_seconds(tree: Path) -> float:
@@ -137,11 +172,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--tree", action="append", default=[], type=Path,
-                        help="another checkout to run side by side (repeatable)")
+                        help="a checkout to run (repeatable; the first is the reference; default: this one)")
     parser.add_argument("--workbook", type=Path, help="use this input workbook instead of generating one")
     args = parser.parse_args(argv)
 
-    trees = [HERE] + [t.resolve() for t in args.tree]
+    trees = [t.resolve() for t in args.tree] or [HERE]
     folder = Path(tempfile.mkdtemp(prefix="per_student_"))
     workbook = args.workbook
     if workbook is None:
@@ -156,18 +191,20 @@ def main(argv: list[str] | None = None) -> int:
 
     runs: dict[Path, list[dict]] = {t: [] for t in trees}
     imports: dict[Path, list[float]] = {t: [] for t in trees}
-    header = f"{'run':<5} {'wall':>6} {'peak MB':>8} " + " ".join(f"{p:>14}" for p in PHASES)
+    header = f"{'run':<5} {'wall':>6} {'peak MB':>8} " + " ".join(f"{SHORT.get(p, p):>11}" for p in PHASES)
     print(header)
     for round_ in range(args.repeat):
         for i, tree in enumerate(trees):
             work = folder / f"t{i}"
             work.mkdir(exist_ok=True)
             found = run_once(tree, workbook, work)
+            if round_ == 0:
+                found["parts"] = _parts(work / "out.xlsx", found["summary"].get("solve_seconds"))
             runs[tree].append(found)
             imports[tree].append(import_seconds(tree))
             p = found["phases"]
             print(f"{chr(65 + i)}{round_ + 1:<4} {found['wall']:6.2f} {found['peak_mb']:8.0f} "
-                  + " ".join(f"{p.get(name, 0.0):14.2f}" for name in PHASES), flush=True)
+                  + " ".join(f"{p.get(name, 0.0):11.2f}" for name in PHASES), flush=True)
 
     print()
     print(f"{'tree':<5} {'status':<9} {'wall median (range)':>22} {'outside solve':>14} {'peak MB':>12} "
@@ -184,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{statistics.median(outside):12.2f} s {min(peaks):5.0f}-{max(peaks):<5.0f} "
               f"{statistics.median(imports[tree]):7.2f}s {median / first:6.2f}")
     for name in PHASES:
-        print(f"  {name:<15} " + "   ".join(
+        print(f"  {name:<31} " + "   ".join(
             f"{chr(65 + i)} {statistics.median(r['phases'].get(name, 0.0) for r in runs[t]):5.2f} s"
             for i, t in enumerate(trees)))
 
@@ -193,6 +230,12 @@ def main(argv: list[str] | None = None) -> int:
     differ = [(chr(65 + i), r["summary"].get(k), k) for i, t in enumerate(trees) for r in runs[t]
               for k in keys if r["summary"].get(k) != reference[k]]
     print("summaries agree on " + ", ".join(keys) if not differ else f"summaries DIFFER: {differ}")
+    first_parts = runs[trees[0]][0]["parts"]
+    for i, tree in enumerate(trees[1:], start=1):
+        parts = runs[tree][0]["parts"]
+        changed = sorted(n for n in set(parts) | set(first_parts) if parts.get(n) != first_parts.get(n))
+        print(f"workbook {chr(65 + i)} against A: " + (f"parts differ: {changed}" if changed else
+                                                        f"every part the same ({len(parts)} parts)"))
     return 0
 
 

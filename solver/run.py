@@ -271,11 +271,12 @@ def solve_parts(models: list[PartModel], tiers: tuple[Tier, ...], deadline: floa
 
 def _resumable(state: PartState, tiers: tuple[Tier, ...]) -> bool:
     """The part stopped at its share's end inside a tier it can simply run again from its
-    incumbent, keeping the tiers before it: every tier but fair share (leximin keeps its rounds
+    incumbent, keeping the tiers before it (all proven): every tier but fair share (leximin keeps its rounds
     as rows as it goes) and tier 1 on the PDLP path (PDLP cannot go on where it stopped)."""
     res = state.res
-    if res is None or res.stopped != "time_limit" or res.trouble or state.done >= len(tiers):
-        return False
+    if res is None or res.stopped != "time_limit" or res.trouble or state.done >= len(tiers) \
+            or not state.proven_before:
+        return False       # (a tier before it not proven: only a new solve can prove them all)
     tier = tiers[state.done]
     return tier is not Tier.FAIR_SHARE and not (
         tier is Tier.PLACED and state.model.ub.size >= PDLP_MIN_COLUMNS)

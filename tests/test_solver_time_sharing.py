@@ -136,9 +136,9 @@ def test_a_part_stopped_in_a_lower_tier_goes_on_from_there(monkeypatch):
     assert part0 == [Tier.PLACED, Tier.FAIR_SHARE, Tier.PREFERRED, Tier.TRAVEL, Tier.TRAVEL]
 
 
-def test_a_part_stopped_in_fair_share_is_solved_again_from_scratch(monkeypatch):
-    """Leximin keeps its rounds as rows as it goes, so a part its share stopped there is not
-    resumed (its second run is a whole new solve)."""
+def test_which_stopped_parts_go_on_where_they_stopped():
+    """Not one stopped in leximin (it keeps its rounds as rows as it goes), nor one with a tier
+    before the stop not proven, nor one with solver trouble: their second run is a new solve."""
     state = run_mod.PartState(SimpleNamespace(ub=np.zeros(10)), None,
                               run_mod.PartResult(x=np.zeros(1), stopped="time_limit"),
                               np.zeros(1), done=1)
@@ -146,5 +146,8 @@ def test_a_part_stopped_in_fair_share_is_solved_again_from_scratch(monkeypatch):
     assert not run_mod._resumable(state, tiers)
     state.done = 2
     assert run_mod._resumable(state, tiers)
+    state.proven_before = False        # a tier before it was not proven: start again
+    assert not run_mod._resumable(state, tiers)
+    state.proven_before = True
     state.res.trouble = {"travel": "numerical"}
     assert not run_mod._resumable(state, tiers)

@@ -17,10 +17,11 @@ shared with others, compare worktrees: uncommitted solver work in the shared tre
 
 Every run prints its wall time (process start to exit), its peak memory (the process's
 ru_maxrss, from os.wait4) and its phases, timed inside the process around the command's own
-functions: start-up (imports up to the command), reading and checking the input (with the
-imports it needs), the solve, the imports of the report and workbook code, the analysis
-report, the workbook, the JSON, the rest of the command, from the command's return to the
-exit handlers ("after run"), and the interpreter's own start and end ("exit"). A separate
+functions: the imports of the command's own modules (pandas and numpy with them, not the
+solver's), the start-up up to the command, reading and checking the input, the solve (the
+solver's imports with it), the analysis report, the workbook, the JSON, the rest of the
+command, from the command's return to the exit handlers ("after run"), and the interpreter's
+own start and end ("exit"). A separate
 fresh process per tree times importing the modules the command needs. The closing table gives
 each tree's median and range, the median time outside the solve, and the ratio of the medians
 against the first tree. The summaries of every run are compared, and the output workbooks
@@ -61,35 +62,31 @@ except ImportError:
 _CHILD = _BOOT + r"""
 record = sys.argv[2]
 phases = {}
+cpu = {}
 def timed(module, name, phase):
     inner = getattr(module, name)
     def wrapper(*args, **kwargs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         try:
             return inner(*args, **kwargs)
         finally:
             phases[phase] = phases.get(phase, 0.0) + time.perf_counter() - start
+            cpu[phase] = cpu.get(phase, 0.0) + time.process_time() - start_cpu
     setattr(module, name, wrapper)
+# The command's own modules (pandas and numpy with them; not the solver's), imported up front
+# so that their functions can be wrapped: "imports" in the table.
 from placement_planner import cli
 import placement_planner.commands.solve as command
+import placement_planner.io, placement_planner.analysis as analysis, placement_planner.io.export as export
+phases["imports"] = time.perf_counter() - T0
 timed(command, "checked_input", "read and check")
-orig_solve = command._solve
-def solve(*args):
-    plan = orig_solve(*args)
-    # the report and workbook code, imported here as the command would next; timed apart
-    start = time.perf_counter()
-    import placement_planner.analysis as analysis
-    import placement_planner.io.export as export
-    phases["imports of report and workbook"] = time.perf_counter() - start
-    timed(analysis, "plan_report", "report")
-    timed(export, "write_plan_workbook", "workbook")
-    timed(export, "summary_json", "json")
-    return plan
-command._solve = solve
 timed(command, "_solve", "solve")
+timed(analysis, "plan_report", "report")
+timed(export, "write_plan_workbook", "workbook")
+timed(export, "summary_json", "json")
 orig_run = command.run
 def run(args):
-    phases["start-up"] = time.perf_counter() - T0
+    phases["start-up"] = time.perf_counter() - T0 - phases["imports"]
     try:
         return orig_run(args)
     finally:
@@ -98,24 +95,18 @@ command.run = run
 def save():   # at exit: the command may end its process itself once finished
     phases["after run"] = time.perf_counter() - T0 - phases.pop("run ended")
     phases["in process"] = time.perf_counter() - T0
+    cpu["in process"] = time.process_time()
     with open(record, "w") as out:
-        json.dump({"phases": phases}, out)
+        json.dump({"phases": phases, "cpu": cpu}, out)
 import atexit
 atexit.register(save)
 sys.argv = ["placement-planner"] + sys.argv[3:]
 sys.exit(cli.main())
 """
 
-_IMPORTS = _BOOT + r"""
-t = time.perf_counter()
-import placement_planner.cli, placement_planner.commands.solve, placement_planner.io
-import placement_planner.io.export, placement_planner.analysis, placement_planner.solver
-print(time.perf_counter() - t)
-"""
-
-PHASES = ["start-up", "read and check", "solve", "imports of report and workbook", "report", "workbook", "json",
-          "rest of run", "after run", "exit"]
-SHORT = {"imports of report and workbook": "imports 2", "read and check": "read+check"}
+PHASES = ["imports", "start-up", "read and check", "solve", "report", "workbook", "json", "rest of run", "after run",
+          "exit"]
+SHORT = {"read and check": "read+check"}
 
 
 def run_once(tree: Path, workbook: Path, folder: Path) -> dict:
@@ -136,7 +127,6 @@ def run_once(tree: Path, workbook: Path, folder: Path) -> dict:
     found["wall"] = wall
     # interpreter start before the first line, and tear-down after the command returned
     phases = found["phases"]
-    phases["solve"] -= phases.get("imports of report and workbook", 0.0)   # timed inside the solve's wrapper
     inside = phases.pop("in process")
     phases["rest of run"] = inside - sum(phases.values())
     phases["exit"] = wall - inside
@@ -160,9 +150,8 @@ def _parts(path: Path, seconds: float | None) -> dict[str, bytes]:
     return out
 
 
-def import_seconds(tree: Path) -> float:
-    done = subprocess.run([sys.executable, "-c", _IMPORTS, str(tree)], capture_output=True, text=True, check=True)
-    return float(done.stdout.strip())
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} s ({min(values):.2f}-{max(values):.2f})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,7 +179,6 @@ def main(argv: list[str] | None = None) -> int:
           + ", ".join(f"{chr(65 + i)} = {t}" for i, t in enumerate(trees)))
 
     runs: dict[Path, list[dict]] = {t: [] for t in trees}
-    imports: dict[Path, list[float]] = {t: [] for t in trees}
     header = f"{'run':<5} {'wall':>6} {'peak MB':>8} " + " ".join(f"{SHORT.get(p, p):>11}" for p in PHASES)
     print(header)
     for round_ in range(args.repeat):
@@ -201,28 +189,33 @@ def main(argv: list[str] | None = None) -> int:
             if round_ == 0:
                 found["parts"] = _parts(work / "out.xlsx", found["summary"].get("solve_seconds"))
             runs[tree].append(found)
-            imports[tree].append(import_seconds(tree))
             p = found["phases"]
             print(f"{chr(65 + i)}{round_ + 1:<4} {found['wall']:6.2f} {found['peak_mb']:8.0f} "
                   + " ".join(f"{p.get(name, 0.0):11.2f}" for name in PHASES), flush=True)
 
     print()
-    print(f"{'tree':<5} {'status':<9} {'wall median (range)':>22} {'outside solve':>14} {'peak MB':>12} "
-          f"{'imports':>8} {'ratio':>6}")
-    first = None
+    print("outside solve = wall time less the solve; cpu = the process's CPU seconds outside the solve")
+    print("(one thread then: steadier than wall time on a loaded machine); ratios against A")
+    print(f"{'tree':<5} {'status':<9} {'wall median (range)':>22} {'outside solve':>22} "
+          f"{'cpu outside solve':>22} {'peak MB':>10} {'ratio':>6} {'cpu ratio':>9}")
+    first = first_cpu = None
     for i, tree in enumerate(trees):
         walls = [r["wall"] for r in runs[tree]]
         outside = [r["wall"] - r["phases"].get("solve", 0.0) for r in runs[tree]]
+        cpu = [r["cpu"]["in process"] - r["cpu"].get("solve", 0.0) for r in runs[tree]]
         peaks = [r["peak_mb"] for r in runs[tree]]
-        median = statistics.median(walls)
-        first = first or median
+        first = first or statistics.median(outside)
+        first_cpu = first_cpu or statistics.median(cpu)
         status = runs[tree][0]["summary"].get("status", "?")
-        print(f"{chr(65 + i):<5} {status:<9} {median:8.2f} s ({min(walls):.2f}-{max(walls):.2f}) "
-              f"{statistics.median(outside):12.2f} s {min(peaks):5.0f}-{max(peaks):<5.0f} "
-              f"{statistics.median(imports[tree]):7.2f}s {median / first:6.2f}")
+        print(f"{chr(65 + i):<5} {status:<9} {_spread(walls):>22} {_spread(outside):>22} {_spread(cpu):>22} "
+              f"{min(peaks):4.0f}-{max(peaks):<5.0f} {statistics.median(outside) / first:6.2f} "
+              f"{statistics.median(cpu) / first_cpu:9.2f}")
+    print("phases, median wall (cpu) seconds:")
     for name in PHASES:
-        print(f"  {name:<31} " + "   ".join(
-            f"{chr(65 + i)} {statistics.median(r['phases'].get(name, 0.0) for r in runs[t]):5.2f} s"
+        print(f"  {name:<15} " + "   ".join(
+            f"{chr(65 + i)} {statistics.median(r['phases'].get(name, 0.0) for r in runs[t]):5.2f}"
+            + (f" ({statistics.median(r['cpu'].get(name, 0.0) for r in runs[t]):5.2f})" if name in runs[t][0]["cpu"]
+               else " " * 8)
             for i, t in enumerate(trees)))
 
     keys = ("learners_requested", "learners_placed", "status")

@@ -9,6 +9,7 @@ quits without writing.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import threading
 import time
@@ -35,6 +36,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # The command builds hundreds of thousands of lasting objects (cells, rows, the model), so
+    # Python's cycle collector would sweep them over and over: it runs ten times less often
+    # here (0.1 s of the per-student command). Cycles are still collected.
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], 10_000), *thresholds[1:])
+    try:
+        return _run(args)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _run(args: argparse.Namespace) -> int:
     from placement_planner.io.export import ExportError, summary_json, write_plan_workbook
 
     output = Path(args.output)

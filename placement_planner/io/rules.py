@@ -42,7 +42,8 @@ def check_unique(frame, column, where, problems) -> np.ndarray:
     """Every repeat of an id is an ERROR naming the first row that has it."""
     ids = frame[column]
     dup = ids.duplicated(keep="first").to_numpy() & (ids != "").to_numpy()
-    first_row = dict(zip(ids[~ids.duplicated(keep="first")], frame["row"][~ids.duplicated(keep="first")]))
+    first = ~ids.duplicated(keep="first")
+    first_row = dict(zip(ids[first].tolist(), frame["row"][first].tolist()))
     for i in np.flatnonzero(dup):
         value = ids.iat[i]
         _err(problems, where, frame["row"].iat[i], column,

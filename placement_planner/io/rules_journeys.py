@@ -92,7 +92,7 @@ def check_journeys(frame: pd.DataFrame, bad: np.ndarray, capacity: pd.DataFrame 
     journeys = [_text(j) for j in frame["journey"].tolist()]
     required = _settings_lists(frame["required_settings"].tolist()) \
         if "required_settings" in frame.columns else [[] for _ in range(n)]
-    if "required_settings" in frame.columns and all(isinstance(v, str) for v in frame["required_settings"]):
+    if "required_settings" in frame.columns and all(isinstance(v, str) for v in frame["required_settings"].tolist()):
         frame["required_settings"] = [", ".join(r) for r in required]
     rows = frame["row"].to_numpy()
     _loose_required(journeys, required, rows, where, problems)

@@ -123,7 +123,7 @@ def check_locked(frame: pd.DataFrame, demand: pd.DataFrame, sites: pd.DataFrame,
                  where: Where, problems: ProblemList) -> np.ndarray:
     from placement_planner.names import did_you_mean
 
-    ids = set(demand["demand_id"])
+    ids = set(demand["demand_id"].tolist())
     unknown = ~frame["demand_id"].isin(ids).to_numpy()
     ordered = sorted(ids)
     for i in np.flatnonzero(unknown):

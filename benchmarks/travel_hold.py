@@ -5,10 +5,13 @@ process, each part solved from scratch per variant, the variants alternated (A B
     python benchmarks/travel_hold.py --variant base --variant hold --shape per-learner
 
 Variants (module switches, each run with every other switch at its default):
-- ``base``: the exact fair hold not kept (tiers.HOLD_FAIR off) and no LP-rounded incumbent
-  before the travel MIPs (tier_solve.ROUND_LP off): the tiers as before;
+- ``base``: the exact fair hold not kept (tiers.HOLD_FAIR off), no LP-rounded incumbent
+  before the travel MIPs (tier_solve.ROUND_LP off), the wide travel MIP as before: the tiers
+  as before (but for the restricted MIPs' stop at the tier's tolerance);
 - ``hold``: the fair fills held within leximin's exact hold, rounded to whole learners
   (fixing.hold_fair_fills), ROUND_LP off;
+- ``round``: the hold and the LP-rounded incumbent, the wide travel MIP as before (from our
+  plan, light presolve above 1,000 columns; tier_solve.WIDE_TRAVEL off);
 - ``now``: every switch at its default (the code as it is).
 
 Per part and variant: seconds of the preferred and travel tiers, the whole part, proven, and
@@ -27,8 +30,11 @@ from placement_planner.domain import Tier
 def _variants():
     from placement_planner.solver import tier_solve, tiers
     return {
-        "base": {(tiers, "HOLD_FAIR"): False, (tier_solve, "ROUND_LP"): False},
-        "hold": {(tiers, "HOLD_FAIR"): True, (tier_solve, "ROUND_LP"): False},
+        "base": {(tiers, "HOLD_FAIR"): False, (tier_solve, "ROUND_LP"): False,
+                 (tier_solve, "WIDE_TRAVEL"): False},
+        "hold": {(tiers, "HOLD_FAIR"): True, (tier_solve, "ROUND_LP"): False,
+                 (tier_solve, "WIDE_TRAVEL"): False},
+        "round": {(tier_solve, "WIDE_TRAVEL"): False},
         "now": {},
     }
 

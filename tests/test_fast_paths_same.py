@@ -137,3 +137,30 @@ def test_the_command_line_flushes_its_output_and_log_before_it_ends(tmp_path):
     assert "Demand" in done.stdout
     log = (tmp_path / "data" / "logs" / "planner.log").read_text(encoding="utf-8")
     assert "loaded 1 file(s)" in log
+
+
+@pytest.mark.parametrize("cells", [(" ", "a", None, 1, 1.0, True, "\t", "", "  x ", float("nan"),
+                                    dt.date(2026, 1, 1), "\u00a0", " "), (), (None, None), ("\n",),
+                                   (1, True, 1.0, " ")])
+def test_whitespace_cells_are_blanked_as_one_at_a_time(cells):
+    from placement_planner.io.header import _blank_spaces
+
+    expected = ["" if type(v) is str and v.isspace() else v for v in cells]
+    got = _blank_spaces(cells).tolist()
+    assert len(got) == len(expected)
+    for a, b in zip(got, expected):
+        assert type(a) is type(b)
+        assert a is b or a == b or (a != a and b != b)
+
+
+def test_preferred_sites_read_once_per_text_warn_on_every_row():
+    from placement_planner.io.problems import ProblemList
+    from placement_planner.io.rules import Where
+    from placement_planner.io.rules_rows import _preferred_sites
+
+    frame = pd.DataFrame({"preferred_sites": ["A1, B2", "", "A1, B2", "Z9; A1", ("A1", "Q"), None, "Z9; A1"],
+                          "row": [2, 3, 4, 5, 6, 7, 8]})
+    problems = ProblemList()
+    got = _preferred_sites(frame, {"A1", "B2"}, Where("Demand"), problems)
+    assert got == [("A1", "B2"), (), ("A1", "B2"), ("Z9", "A1"), ("A1", "Q"), ("None",), ("Z9", "A1")]
+    assert [(p.row, p.value) for p in problems.warnings] == [(5, "Z9"), (6, "Q"), (7, "None"), (8, "Z9")]

@@ -77,8 +77,7 @@ def read_table(sheet: RawSheet, schema: SheetSchema, problems: ProblemList) -> S
     data = {}
     for name, j in mapping.items():
         cells = columns[j] if j < len(columns) else (None,) * len(body)
-        # Whitespace-only text is a blank cell.
-        data[name] = pd.Series(["" if type(v) is str and v.isspace() else v for v in cells], dtype=object)
+        data[name] = pd.Series(_blank_spaces(cells), dtype=object)
     frame = pd.DataFrame(data)
     frame["row"] = np.arange(header_idx + 2, header_idx + 2 + len(body), dtype=np.int64)
     # Blank rows (every mapped cell empty) are normal in real sheets and skipped.
@@ -98,6 +97,18 @@ def read_table(sheet: RawSheet, schema: SheetSchema, problems: ProblemList) -> S
             problems.error(schema.name, header_idx + 1, col.name,
                            f"Required column '{col.name}' is missing.{tip}", file=sheet.file)
     return SheetTable(schema, sheet, header_idx + 1, frame, headers)
+
+
+def _blank_spaces(cells: tuple) -> np.ndarray:
+    """The cells, with whitespace-only text made a blank cell (""). Each distinct value is
+    looked at once: text equals only text, so a code whose value is blank text marks blanks."""
+    out = np.empty(len(cells), dtype=object)
+    out[:] = cells
+    codes, uniques = pd.factorize(out)
+    spaces = [k for k, v in enumerate(uniques.tolist()) if type(v) is str and v.isspace()]
+    if spaces:
+        out[np.isin(codes, spaces)] = ""
+    return out
 
 
 def _report_duplicate_headers(sheet, schema, header_idx, header_cells, mapping, problems) -> None:

@@ -105,11 +105,16 @@ def _check_restrictions(frame, sites, where, problems) -> None:
 
 def _preferred_sites(frame, site_ids: set[str], where, problems) -> list[tuple[str, ...]]:
     out = []
+    read: dict[str, tuple[str, ...]] = {}    # each distinct text split once (most rows are blank)
     for i, text in enumerate(frame["preferred_sites"].tolist()):
         if isinstance(text, (tuple, list)):
             ids = tuple(text)
+        elif type(text) is str and text in read:
+            ids = read[text]
         else:
             ids = tuple(s.strip() for s in str(text).replace(";", ",").split(",") if s.strip())
+            if type(text) is str:
+                read[text] = ids
         for site in ids:
             if site not in site_ids:
                 _warn(problems, where, frame["row"].iat[i], "preferred_sites",

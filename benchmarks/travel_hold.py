@@ -12,6 +12,7 @@ Variants (module switches, each run with every other switch at its default):
   (fixing.hold_fair_fills), ROUND_LP off;
 - ``round``: the hold and the LP-rounded incumbent, the wide travel MIP as before (from our
   plan, light presolve above 1,000 columns; tier_solve.WIDE_TRAVEL off);
+- ``cg``: the travel LP by column generation on every part (travel.ALL_COLUMNS_UPTO 0);
 - ``now``: every switch at its default (the code as it is).
 
 Per part and variant: seconds of the preferred and travel tiers, the whole part, proven, and
@@ -28,7 +29,7 @@ from placement_planner.domain import Tier
 
 
 def _variants():
-    from placement_planner.solver import tier_solve, tiers
+    from placement_planner.solver import tier_solve, tiers, travel
     return {
         "base": {(tiers, "HOLD_FAIR"): False, (tier_solve, "ROUND_LP"): False,
                  (tier_solve, "WIDE_TRAVEL"): False},
@@ -36,6 +37,7 @@ def _variants():
                  (tier_solve, "WIDE_TRAVEL"): False},
         "round": {(tier_solve, "WIDE_TRAVEL"): False},
         "now": {},
+        "cg": {(travel, "ALL_COLUMNS_UPTO"): 0},
     }
 
 

@@ -23,6 +23,12 @@ TRAVEL_REL_GAP = 5e-4
 # Parts with fewer options than this are always proven exactly (on the region their exact
 # travel tier takes under 0.3 s; the demos' and the tests' parts are all below it).
 TRAVEL_EXACT_BELOW = 5_000
+# The travel LP starts with every option of a part up to this many (else column generation
+# from the columns the tiers before it used). Region, the 122,293-option part, side by side
+# (benchmarks/travel_hold.py --variant now --variant all, load 3.7): travel 3.9-5.9 s with four
+# column-generation rounds, 2.4-3.6 s with every option at once (one dual simplex). Larger parts
+# (national) keep column generation: each of its rounds gives a bound if the time runs out.
+ALL_COLUMNS_UPTO = 150_000
 # HighsPart's own test for "proven" on a tier without a grid of values (highs_part._close)
 EXACT_REL = 1e-7
 
@@ -41,6 +47,9 @@ def solve_travel(hp: HighsPart, cost: np.ndarray, deadline: float,
     LP's, or km / (1 + rel_gap) when a MIP closed. A stopped tier, or a gap left, is never
     proven, and its bound is NaN."""
     tol = TRAVEL_REL_GAP if rel_gap is None else rel_gap
+    if hp.n_x <= ALL_COLUMNS_UPTO:
+        # every option in the LP at once (the first run is dual simplex from the last basis)
+        hp._activate(np.arange(hp.n_x))
     if tol <= 0 or hp.n_x < TRAVEL_EXACT_BELOW:
         r = hp.solve(cost, False, deadline=deadline, progress=progress)
         return r, _figures(r)

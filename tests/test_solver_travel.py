@@ -123,6 +123,9 @@ class FakePart:
         self.snaps.append(kw.get("snap"))
         return self.answers.pop(0)
 
+    def _activate(self, cols) -> None:      # every option into the LP (travel.ALL_COLUMNS_UPTO)
+        self.active = len(cols)
+
 
 def _r(value, bound, proven, stopped=""):
     return Result(value, bound, proven, np.zeros(1), stopped)

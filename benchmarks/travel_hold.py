@@ -4,16 +4,17 @@ process, each part solved from scratch per variant, the variants alternated (A B
     python benchmarks/travel_hold.py --part 0 --part 2 --repeat 2
     python benchmarks/travel_hold.py --variant base --variant hold --shape per-learner
 
-Variants (module switches, each run with every other switch at its default):
-- ``base``: the exact fair hold not kept (tiers.HOLD_FAIR off), no LP-rounded incumbent
-  before the travel MIPs (tier_solve.ROUND_LP off), the wide travel MIP as before: the tiers
-  as before (but for the restricted MIPs' stop at the tier's tolerance);
-- ``hold``: the fair fills held within leximin's exact hold, rounded to whole learners
-  (fixing.hold_fair_fills), ROUND_LP off;
-- ``round``: the hold and the LP-rounded incumbent, the wide travel MIP as before (from our
-  plan, light presolve above 1,000 columns; tier_solve.WIDE_TRAVEL off);
-- ``cg``: the travel LP by column generation on every part (travel.ALL_COLUMNS_UPTO 0);
-- ``now``: every switch at its default (the code as it is).
+Variants (module switches; each adds one change to the one before):
+- ``base``: the tiers as at the start of the fifth session: no fair hold (tiers.HOLD_FAIR),
+  no LP-rounded incumbent (tier_solve.ROUND_LP), restricted MIPs stopped at the tolerance of
+  their own bound (tier_solve.RESTRICTED_AT_TIER_BOUND), the wide travel MIP from our plan
+  with light presolve (tier_solve.WIDE_TRAVEL), the travel LP by column generation
+  (travel.ALL_COLUMNS_UPTO 0);
+- ``hold``: + the fair fills held within leximin's exact hold, rounded to whole learners;
+- ``round``: + the LP-rounded incumbent and restricted MIPs run to the tier's bound;
+- ``wide``: + the wide travel MIP without a start, full presolve up to 10,000 columns;
+- ``now``: + every option in the travel LP at once up to 150,000 (the code as it is);
+- ``cg``: ``now`` with the travel LP by column generation on every part.
 
 Per part and variant: seconds of the preferred and travel tiers, the whole part, proven, and
 the preferred count and learner-km (equal across variants, or within the travel tolerance).
@@ -30,14 +31,18 @@ from placement_planner.domain import Tier
 
 def _variants():
     from placement_planner.solver import tier_solve, tiers, travel
+    before = {(tiers, "HOLD_FAIR"): False, (tier_solve, "ROUND_LP"): False,
+              (tier_solve, "RESTRICTED_AT_TIER_BOUND"): False,
+              (tier_solve, "WIDE_TRAVEL"): False, (travel, "ALL_COLUMNS_UPTO"): 0}
     return {
-        "base": {(tiers, "HOLD_FAIR"): False, (tier_solve, "ROUND_LP"): False,
-                 (tier_solve, "WIDE_TRAVEL"): False},
-        "hold": {(tiers, "HOLD_FAIR"): True, (tier_solve, "ROUND_LP"): False,
-                 (tier_solve, "WIDE_TRAVEL"): False},
-        "round": {(tier_solve, "WIDE_TRAVEL"): False},
-        "now": {},
+        "base": before,
+        "hold": {**before, (tiers, "HOLD_FAIR"): True},
+        "round": {**before, (tiers, "HOLD_FAIR"): True, (tier_solve, "ROUND_LP"): True,
+                  (tier_solve, "RESTRICTED_AT_TIER_BOUND"): True},
+        "wide": {**before, (tiers, "HOLD_FAIR"): True, (tier_solve, "ROUND_LP"): True,
+                 (tier_solve, "RESTRICTED_AT_TIER_BOUND"): True, (tier_solve, "WIDE_TRAVEL"): True},
         "cg": {(travel, "ALL_COLUMNS_UPTO"): 0},
+        "now": {},
     }
 
 

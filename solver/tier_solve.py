@@ -16,6 +16,9 @@ from placement_planner.solver.progress import Progress
 # Before the MIPs of a tier without a grid of values (travel), try the LP vertex rounded and
 # repaired as an incumbent (see _rounded_lp).
 ROUND_LP = True
+# A restricted MIP of a tier proven to a tolerance stops at the tier's LP bound's tolerance or
+# at its own optimum, not at the tolerance of its own bound (see _restricted_snap).
+RESTRICTED_AT_TIER_BOUND = True
 # The travel tier's MIP over the columns reduced-cost fixing keeps: no start, full presolve up to
 # this many columns (see solve).
 WIDE_TRAVEL = True
@@ -167,7 +170,7 @@ def _restricted_snap(snap, bound: float, maximise: bool):
     tolerance, and the wide MIP then took 3.2 s; run on, the same MIP reaches the optimum
     16,316.56 in 0.2 s). So it stops once its plan is within the tolerance of the tier's LP
     bound (``bound``, snapped already), or at its own optimum. A grid snap is exact already."""
-    if not getattr(snap, "rel", 0.0):
+    if not getattr(snap, "rel", 0.0) or not RESTRICTED_AT_TIER_BOUND:
         return snap
     return (lambda d: min(bound, d)) if maximise else (lambda d: max(bound, d))
 

@@ -30,6 +30,7 @@ import numpy as np
 
 from placement_planner.solver.fair_flow import FairFlow
 from placement_planner.solver.highs_part import HighsPart, Result
+from placement_planner.solver.tier_solve import whole
 from placement_planner.solver.progress import Progress
 
 # Two plans whose S_k differ by less than this are treated as equal (fill rates are
@@ -42,6 +43,9 @@ TIME_SHARE = 0.5
 MIN_ROUND_S = 0.5
 # The rounding proof tries at most this many sets of groups that could be at the bottom.
 MAX_BOTTOM_SETS = 6
+# The level MIP (_level_block) runs first in a round only when the incumbent has at least
+# this many rounds tied at its k-th fill (k's included).
+MIN_BLOCK = 3
 # LP-only steps of a round may use this long past the round's own share (see leximin).
 LP_STEP_S = 3.0
 # At most this many held-round LPs a round (each raises the round's value).
@@ -84,12 +88,14 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
     net = FairFlow.build(hp) if hp.network else None
     s_prev = 0.0
     kept = 0                     # rounds 1..kept keep S_k at the incumbent's value
-    aux: list = []               # (t, d) columns of each round
+    aux: list = []               # (round, t, d columns) of each round with its row
     proven_upto = 0              # rounds 1..proven_upto are all proven
     full_from = None             # the round at which the rest were all full
     now = time.perf_counter()
     fair_deadline = min(deadline, now + TIME_SHARE * max(0.0, deadline - now))
     for k in range(1, n_f + 1):
+        if k <= kept:            # settled with an earlier round by the level proof
+            continue
         sorted_fill = np.sort(fills(hp, hp.values))
         if np.all(sorted_fill[k - 1:] >= 1.0 - 1e-12):
             full_from = k
@@ -104,28 +110,44 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
         # each round may use its share of the leximin time; one that is not proven by then
         # keeps its incumbent's S_k (the tier is then reported as not proven) and the
         # rounds and tiers after it still run
-        left = int(np.count_nonzero(sorted_fill[k - 1:] < 1.0 - 1e-12))
+        # the rounds left are counted as the distinct fills below 1: groups tied at one fill
+        # are mostly settled together (_level_proof, _level_block)
+        left = len(_levels(sorted_fill[k - 1:], int(np.count_nonzero(
+            sorted_fill[k - 1:] < 1.0 - 1e-12)))[0])
         round_deadline = min(deadline, now + max(MIN_ROUND_S, (fair_deadline - now) / left))
         # from round 2 the incumbent is often best already: the rounding proof first; else
         # the LP and the MIP over the columns it uses (a better incumbent), the rounding proof
         # again, and the MIP over every column only when that fails too
         # the LP-only steps (rounding proof, held round) may run past the round's share, up
         # to LP_STEP_S (never past the leximin time): they are what spares the MIP
-        lp_deadline = max(round_deadline, min(fair_deadline, now + LP_STEP_S)) \
-            if hp.network else round_deadline
-        settled = net is not None and proven_upto == k - 1 and \
-            _flow_round(hp, net, phi, req, aux, k, lp_deadline)
-        settled = settled or (k > 1 and proven_upto == k - 1 and
-                              _rounding_proof(hp, phi, req, sorted_fill, k, lp_deadline, progress))
+        lp_deadline = max(round_deadline, min(fair_deadline, now + LP_STEP_S))
         cost, fix, t_col, d_cols = _round(hp, k, phi)
-        aux.append((t_col, d_cols))
+        aux.append((k, t_col, d_cols))
         snap = _fraction_snap(s_prev, req)
+        # groups tied at the incumbent's k-th fill, or too many bottom cases to list: the
+        # level proof (an LP, no cases; the tied rounds together), then, with many tied or
+        # at 0, one MIP for the whole level (_level_block)
+        level, tried = 0, None
+        # past the leximin time a round only keeps the incumbent's S_k (not proven)
+        late = now >= fair_deadline
+        if proven_upto == k - 1 and not late:
+            level = _level_proofs(hp, phi, req, sorted_fill, k, lp_deadline, progress)
+            if level < k and _tied(sorted_fill, k, MIN_BLOCK):
+                tried = float(sorted_fill[k - 1])
+                level = _level_block(hp, phi, req, k, fix, _share(
+                    fair_deadline, sorted_fill, k, round_deadline), progress)
+                sorted_fill = np.sort(fills(hp, hp.values))    # its plan may be better
+        settled = level >= k
+        settled = settled or (net is not None and proven_upto == k - 1 and not late and
+                              _flow_round(hp, net, phi, req, aux, k, lp_deadline))
+        settled = settled or (k > 1 and proven_upto == k - 1 and not late and
+                              _rounding_proof(hp, phi, req, sorted_fill, k, lp_deadline, progress))
         # the held round (no MIP): on one-week stays it often reaches the round's best
         # first at floor(t q)/q from the round's LP value t, then, while the rounding proof
         # fails, every group above the incumbent's f_k
         need = None
         for _ in range(HELD_STEPS if not settled and proven_upto == k - 1 and hp.network
-                       else 0):
+                       and not late else 0):
             if not _held_round(hp, phi, req, aux, k, s_prev, cost, lp_deadline, progress, need):
                 break
             now_fill = np.sort(fills(hp, hp.values))
@@ -135,19 +157,25 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
             need = (np.floor(now_fill[k - 1] * req + 1e-7) + 1) / req
         cost = np.r_[cost, np.zeros(hp.n_cols - len(cost))]
         # the MIP path still gets the round's whole share after the LP-only steps
-        if hp.network:
-            round_deadline = max(round_deadline, min(deadline, time.perf_counter()
-                                                     + (round_deadline - now)))
+        round_deadline = max(round_deadline, min(deadline, time.perf_counter()
+                                                 + (round_deadline - now)))
         if settled:
             value = float(cost @ hp.values)
             r = Result(value, value, True, hp.values.copy())
+        elif late:
+            r = Result(float(cost @ hp.values), np.inf, False, hp.values.copy())
         else:
             r = hp.solve(cost, True, deadline=round_deadline, snap=snap, progress=progress,
                          wide=proven_upto < k - 1)
-        if not (r.proven or r.stopped):
+        if not (r.proven or r.stopped or late):
             now_fill = np.sort(fills(hp, hp.values))
-            if _rounding_proof(hp, phi, req, now_fill, k, round_deadline, progress):
+            proof_deadline = max(round_deadline,
+                                 min(fair_deadline, time.perf_counter() + LP_STEP_S))
+            if _rounding_proof(hp, phi, req, now_fill, k, proof_deadline, progress):
                 r = Result(r.value, r.value, True, hp.values.copy())  # its S_k is the best
+            elif (level := _level_proofs(hp, phi, req, now_fill, k, proof_deadline,
+                                         progress)) >= k:
+                r = Result(r.value, r.value, True, hp.values.copy())
             else:
                 cost = np.r_[cost, np.zeros(hp.n_cols - len(cost))]
                 r = hp.solve(cost, True, deadline=round_deadline, snap=snap, progress=progress)
@@ -168,6 +196,17 @@ def leximin(hp: HighsPart, deadline: float, progress: Progress | None) -> FairRe
         hp.set_row_bounds(fix, exact - TOLERANCE * max(1.0, abs(exact)), np.inf)
         kept = k
         s_prev = exact
+        if r.proven and proven_upto == k:
+            # many groups tied at the k-th fill: the rounds after k at that fill settled
+            # together (no rows: round b+1's row with S_b kept already gives every fill
+            # after b at least that value)
+            now_fill = np.sort(fills(hp, hp.values))
+            if level <= k and float(now_fill[k - 1]) != tried and \
+                    _tied(now_fill, k, MIN_BLOCK):
+                level = max(k, _level_proof(hp, phi, req, k, fair_deadline, progress)[0])
+            if level > k:
+                kept = proven_upto = out.rounds = level
+                s_prev = float(np.sort(fills(hp, hp.values))[:level].sum())
     if not out.stopped:          # the lower tiers may hold these fills (highs_part)
         hp.fair_hold = _fair_hold(phi, req, fills(hp, hp.values), kept, proven_upto == kept)
     final = fills(hp, hp.values)
@@ -236,6 +275,7 @@ def _held_round(hp: HighsPart, phi: np.ndarray, req: np.ndarray, aux: list, k: i
     row is checked on it as on any plan; an LP that fails or a vertex that is not whole
     leaves the incumbent as it was."""
     n_x = hp.n_x
+    cost = np.r_[cost, np.zeros(hp.n_cols - len(cost))]     # proofs may have added columns
     fill = fills(hp, hp.values)
     if k == 1:
         bottom, lo_h = np.zeros(len(phi), dtype=bool), np.zeros(len(phi))
@@ -280,7 +320,7 @@ def _take_if_better(hp: HighsPart, x: np.ndarray, phi: np.ndarray, req: np.ndarr
     f = np.bincount(hp.model.fair, weights=x, minlength=len(phi)) / req
     plan[phi] = f
     sf = np.sort(f)
-    for j, (t_j, d_j) in enumerate(aux, 1):
+    for j, t_j, d_j in aux:
         plan[t_j] = sf[j - 1]
         plan[d_j] = np.maximum(0.0, sf[j - 1] - f)
     if sf[:k].sum() <= np.sort(fills(hp, hp.values))[:k].sum() + TOLERANCE or \
@@ -412,6 +452,190 @@ def _cannot_place(hp: HighsPart, phi: np.ndarray, need: np.ndarray, deadline: fl
             hp.set_col_bounds(all_phi, *old)
     hp.set_col_bounds(w, np.zeros(m), np.zeros(m))      # the columns say nothing from now on
     return proven
+
+
+def _level_block(hp: HighsPart, phi: np.ndarray, req: np.ndarray, k: int, fix: np.ndarray,
+                 deadline: float, progress: Progress | None, free: bool = True) -> int:
+    """The last round r proven at the incumbent's k-th fill v (rounds 1..k-1 proven; r >= k
+    when round k is proven, else k - 1). One MIP for a whole level of groups tied at v
+    instead of one MIP a round.
+
+    Round k's row ``fix`` is held at S_k >= the incumbent's S_k (a plan better in round k is
+    among those). In every such plan that keeps rounds 1..k-1 the k-1 smallest fills are the
+    incumbent's and every other group is at v or above. The MIP maximises the number of
+    groups above v (z_g binary, fill_g >= z_g (floor(v q_g) + 1) / q_g). With U its bound,
+    every plan left has at least n - U groups at v or below, so the rounds up to n - U have
+    a value of at most v: those the incumbent has at v are proven. Its plan (which keeps
+    every row) becomes the incumbent when it has more groups above v; the rounds proven are
+    then those up to b + its count at v (b: the fills below v). A MIP stopped early still
+    proves the rounds its bound allows. When nothing is proven round k's row is left free
+    again (with ``free``; else round k is proven already and its row stays)."""
+    fill = fills(hp, hp.values)
+    sf = np.sort(fill)
+    n = len(req)
+    v = float(sf[k - 1])
+    b = int(np.count_nonzero(sf < v - 1e-9))
+    if v >= 1.0 - 1e-12 or time.perf_counter() >= deadline:
+        return k - 1
+    s_k = float(sf[:k].sum())
+    hp.set_row_bounds(fix, s_k - TOLERANCE * max(1.0, abs(s_k)), np.inf)
+    need = np.floor(v * req + 1e-7) + 1                # learners above v
+    can = need <= req
+    z = hp.add_cols(np.zeros(n), can.astype(float), integer=True)
+    rows = hp.add_rows(np.r_[np.arange(n), np.arange(n)], np.r_[phi, z],
+                       np.r_[np.ones(n), -need / req], np.zeros(n), np.full(n, np.inf))
+    hp.values[z] = (can & (fill * req >= need - 1e-7)).astype(float)
+    cost = np.zeros(hp.n_cols)
+    cost[z] = 1.0
+    try:
+        r = hp.solve(cost, True, deadline=deadline, snap=whole(True), progress=progress)
+    finally:
+        hp.set_col_bounds(z, np.zeros(n), np.zeros(n))
+        hp.values[z] = 0.0
+        hp.set_row_bounds(rows, np.full(n, -np.inf), np.full(n, np.inf))
+    top = k - 1
+    if r.stopped in ("", "time_limit") and np.isfinite(r.bound):
+        at_most = n - int(np.floor(r.bound + 1e-6))      # rounds whose value is <= v
+        sf = np.sort(fills(hp, hp.values))
+        at_v = int(np.count_nonzero(np.abs(sf - v) <= 1e-9))
+        top = max(k - 1, min(at_most, b + at_v))
+    if top < k and free:
+        hp.set_row_bounds(fix, -np.inf, np.inf)
+    return top
+
+
+def _level_proofs(hp: HighsPart, phi: np.ndarray, req: np.ndarray, sorted_fill: np.ndarray,
+                  k: int, deadline: float, progress: Progress | None) -> int:
+    """The level proof (an LP) where it is worth an LP (at least MIN_BLOCK rounds tied at the
+    k-th fill, or too many bottom cases for the rounding proof): for the tied rounds
+    together, then for round k alone and the block its slack suggests. The last round
+    proven (k-1 when none)."""
+    many = k > 1 and _bottom_cases(req, sorted_fill, k - 1) is None
+    tied = _tied(sorted_fill, k, MIN_BLOCK)
+    level = k - 1
+    if not (tied or many):
+        return level
+    level = max(level, _level_proof(hp, phi, req, k, deadline, progress)[0])
+    if level < k and _tied(sorted_fill, k, 2):
+        # round k alone; the least slack it proves suggests how many rounds a block could
+        # take (each group moved to the level needs one learner fewer): one more LP for it
+        top, slack = _level_proof(hp, phi, req, k, deadline, progress, top=k)
+        level = max(level, top)
+        guess = k + int(np.floor(slack - 1e-6))
+        if top >= k and guess > k:
+            level = max(level, _level_proof(hp, phi, req, k, deadline, progress, top=guess)[0])
+    return level
+
+
+def _tied(sorted_fill: np.ndarray, k: int, least: int) -> bool:
+    """At least ``least`` of the rounds from k on are tied at the incumbent's k-th fill v (b
+    fills below it, c at it: b + c >= k + least - 1), or v is 0 (the level MIP then asks how
+    many groups can be placed at all: a plan with none left at 0 where there is one, else
+    the proof that they cannot); False when v is 1."""
+    v = sorted_fill[k - 1]
+    if v >= 1.0 - 1e-12:
+        return False
+    return v <= 1e-12 or int(np.count_nonzero(sorted_fill <= v + 1e-9)) >= k + least - 1
+
+
+def _share(fair_deadline: float, sorted_fill: np.ndarray, k: int,
+           round_deadline: float) -> float:
+    """The level MIP's deadline: a level's share of the leximin time left (the levels left
+    are the distinct fills below 1), never less than the round's."""
+    below = int(np.count_nonzero(sorted_fill[k - 1:] < 1.0 - 1e-12))
+    left = max(1, len(_levels(sorted_fill[k - 1:], below)[0]))
+    now = time.perf_counter()
+    return max(round_deadline, min(fair_deadline, now + (fair_deadline - now) / left))
+
+
+def _levels(fill: np.ndarray, upto: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of the ``upto`` smallest fills and how often each occurs (values
+    within 1e-9 of each other are one value: fills are fractions p/q computed in floats)."""
+    low = np.sort(fill)[:upto]
+    if not len(low):
+        return np.zeros(0), np.zeros(0, np.int64)
+    start = np.r_[0, np.flatnonzero(np.diff(low) > 1e-9) + 1]
+    return low[start], np.diff(np.r_[start, len(low)])
+
+
+def _level_proof(hp: HighsPart, phi: np.ndarray, req: np.ndarray, k: int, deadline: float,
+                 progress: Progress | None, top: int | None = None) -> tuple[int, float]:
+    """(the last round r >= k an LP proves at the incumbent's value, or 0; the least slack
+    it proved, 0 when none), rounds 1..k-1 proven. No bottom case is listed, so it works
+    where ``_bottom_cases`` finds too many.
+
+    Let v be the incumbent's k-th smallest fill, b the number of its fills below v and c the
+    number at v. Every plan left (rounds 1..k-1 kept) has the incumbent's b values below v
+    as its b smallest fills (with their multiplicities), and every other group at v or
+    above. If no such plan has fewer than c groups at v, the rounds b+1..b+c all have the
+    value v in every plan left: rounds k..b+c are proven at once (many groups of the same
+    size tied at one fill are lifted as a block). With ``top`` only rounds k..top are asked
+    (fewer than top-b groups at v is impossible).
+
+    Such a plan, with m groups at v (k-1-b <= m <= c-1, or m = k-1-b alone), is described
+    by the convex hull of each group's choices, coupled by the counts (an assignment LP):
+    y_gl in [0, 1] for group g at level u_l (a value below v, or v; only where u_l q_g is
+    whole, a fill being p/q_g), a_g for g above v (at least floor(v q_g) + 1 of its q_g
+    learners), sum_l y_gl + a_g = 1, sum_g y_gl = the count of u_l (in [k-1-b, c-1] for v),
+    and fill_g between sum_l u_l y_gl + need_g a_g / q_g and sum_l u_l y_gl + a_g. Every
+    such plan is a whole point of it. With slack columns on the two fill rows, the least
+    slack (in learners) over every column is bounded below by the Lagrangian bound of the
+    LP's duals: a bound above 0 means no such plan exists."""
+    fill = fills(hp, hp.values)
+    sf = np.sort(fill)
+    n = len(req)
+    v = float(sf[k - 1])
+    if v >= 1.0 - 1e-12 or time.perf_counter() >= deadline:
+        return 0, 0.0
+    b = int(np.count_nonzero(sf < v - 1e-9))
+    c = int(np.count_nonzero(np.abs(sf - v) <= 1e-9))
+    top = b + c if top is None else min(top, b + c)
+    vals, counts = _levels(fill, b)
+    vals = np.r_[vals, v]
+    lo_cnt = np.r_[counts, k - 1 - b].astype(float)
+    up_cnt = np.r_[counts, top - 1 - b].astype(float)
+    whole = np.abs(vals[:, None] * req[None, :] - np.round(vals[:, None] * req[None, :])) <= 1e-7
+    lv, gp = np.nonzero(whole)                       # (level, group) pairs a group can take
+    need = np.floor(v * req + 1e-7) + 1              # learners above v
+    y = hp.add_cols(np.zeros(len(lv)), np.ones(len(lv)))
+    a = hp.add_cols(np.zeros(n), (need <= req).astype(float))
+    sp = hp.add_cols(np.zeros(n), np.ones(n))
+    sm = hp.add_cols(np.zeros(n), np.ones(n))
+    g_ = np.arange(n)
+    L = len(vals)
+    # rows: one choice per group (n), one count per level (L), then the two fill rows
+    r_choice = np.r_[gp, g_]
+    c_choice = np.r_[y, a]
+    v_choice = np.ones(len(lv) + n)
+    r_count = lv + n
+    c_count = y
+    v_count = np.ones(len(lv))
+    u = vals[lv]
+    base = n + L
+    # fill_g - sum u y - need/q a + sp >= 0 ; fill_g - sum u y - a - sm <= 0
+    r_lo = np.r_[base + g_, base + gp, base + g_, base + g_]
+    c_lo = np.r_[phi, y, a, sp]
+    v_lo = np.r_[np.ones(n), -u, -need / req, np.ones(n)]
+    r_up = r_lo + n
+    c_up = np.r_[phi, y, a, sm]
+    v_up = np.r_[np.ones(n), -u, -np.ones(n), -np.ones(n)]
+    new_rows = hp.add_rows(np.r_[r_choice, r_count, r_lo, r_up],
+                           np.r_[c_choice, c_count, c_lo, c_up],
+                           np.r_[v_choice, v_count, v_lo, v_up],
+                           np.r_[np.ones(n), lo_cnt, np.zeros(n), np.full(n, -np.inf)],
+                           np.r_[np.ones(n), up_cnt, np.full(n, np.inf), np.zeros(n)])
+    cost = np.zeros(hp.n_cols)
+    cost[sp] = req
+    cost[sm] = req
+    try:
+        r = hp.solve(cost, False, deadline=deadline, progress=progress, lp_only=True)
+        proven = not r.stopped and r.bound > 1e-6
+    finally:
+        new = np.r_[y, a, sp, sm]
+        hp.set_col_bounds(new, np.zeros(len(new)), np.zeros(len(new)))
+        hp.set_row_bounds(new_rows, np.full(len(new_rows), -np.inf),
+                          np.full(len(new_rows), np.inf))
+    return (top, float(r.bound)) if proven else (0, 0.0)
 
 
 def _moved_prices(hp: HighsPart, phi: np.ndarray, rows: np.ndarray, last: tuple) -> np.ndarray:

@@ -185,8 +185,10 @@ class _Phrases:
         first, last = week_span(ctx, rows)
         week0 = pd.Timestamp(ctx.data.week0)
 
-        def uk(weeks):
-            return (week0 + pd.to_timedelta(weeks * 7, unit="D")).strftime("%d/%m/%Y").to_numpy(dtype=object)
+        def uk(weeks):   # dd/mm/yyyy of each week's Monday, formatted once per distinct week
+            distinct, at = np.unique(np.asarray(weeks, dtype=np.int64), return_inverse=True)
+            days = (week0 + pd.to_timedelta(distinct * 7, unit="D")).strftime("%d/%m/%Y")
+            return np.asarray(days, dtype=object)[at.reshape(-1)]
 
         self.weeks = np.where(first == last, "the week of " + uk(first),
                               "weeks " + uk(first) + " to " + uk(last))

@@ -14,7 +14,8 @@ Variants (module switches; each adds one change to the one before):
 - ``round``: + the LP-rounded incumbent and restricted MIPs run to the tier's bound;
 - ``wide``: + the wide travel MIP without a start, full presolve up to 10,000 columns;
 - ``now``: + every option in the travel LP at once up to 150,000 (the code as it is);
-- ``cg``: ``now`` with the travel LP by column generation on every part.
+- ``cg``: ``now`` with the travel LP by column generation on every part;
+- ``nohold``: ``now`` without the fair hold.
 
 Per part and variant: seconds of the preferred and travel tiers, the whole part, proven, and
 the preferred count and learner-km (equal across variants, or within the travel tolerance).
@@ -42,6 +43,7 @@ def _variants():
         "wide": {**before, (tiers, "HOLD_FAIR"): True, (tier_solve, "ROUND_LP"): True,
                  (tier_solve, "RESTRICTED_AT_TIER_BOUND"): True, (tier_solve, "WIDE_TRAVEL"): True},
         "cg": {(travel, "ALL_COLUMNS_UPTO"): 0},
+        "nohold": {(tiers, "HOLD_FAIR"): False},
         "now": {},
     }
 

@@ -164,3 +164,64 @@ def test_preferred_sites_read_once_per_text_warn_on_every_row():
     got = _preferred_sites(frame, {"A1", "B2"}, Where("Demand"), problems)
     assert got == [("A1", "B2"), (), ("A1", "B2"), ("Z9", "A1"), ("A1", "Q"), ("None",), ("Z9", "A1")]
     assert [(p.row, p.value) for p in problems.warnings] == [(5, "Z9"), (6, "Q"), (7, "None"), (8, "Z9")]
+
+
+def _rows_by_tuple(frame):
+    """analysis.common.factorize_rows as it was: one tuple per row, through a MultiIndex."""
+    codes, uniques = pd.MultiIndex.from_frame(frame).factorize()
+    out = uniques.to_frame(index=False) if len(uniques) else frame.iloc[:0].copy()
+    out.columns = list(frame.columns)
+    return np.asarray(codes, dtype=np.int64), out.reset_index(drop=True)
+
+
+@pytest.mark.parametrize("frame", [
+    pd.DataFrame({"a": ["x", "y", "x", "y"], "b": [1.0, 2.0, 1.0, 3.0]}),
+    pd.DataFrame({"a": np.array([1, 2, 1], dtype=object), "b": ["p", "q", "p"]}),
+    pd.DataFrame({"a": [True, False, True], "b": [3, 3, 4]}),
+    pd.DataFrame({"a": ["x", None, "x"]}),
+    pd.DataFrame({"a": [1.0, np.nan, 1.0]}),
+    pd.DataFrame({"a": pd.Series(["u", "v", "u"], dtype="str"), "b": np.array([0, 1, 0])}),
+    pd.DataFrame({"a": pd.Series([], dtype=float), "b": pd.Series([], dtype=float)}),
+    pd.DataFrame({"a": [0.0, -0.0, 2.5], "b": ["", "", " "]}),
+    pd.DataFrame({"cls": np.arange(300) % 7, "lat": np.round(np.linspace(50, 55, 300), 1),
+                  "lon": np.full(300, 999.0), "limit": np.where(np.arange(300) % 3, 30.0, 0.0)}),
+    pd.DataFrame({f"c{i}": np.arange(40) % (i + 2) for i in range(30)}),   # too many combinations to pack
+])
+def test_rows_coded_per_column_are_the_rows_coded_as_tuples(frame):
+    from placement_planner.analysis.common import factorize_rows
+
+    codes, out = factorize_rows(frame)
+    expected_codes, expected = _rows_by_tuple(frame)
+    assert codes.dtype == expected_codes.dtype and codes.tolist() == expected_codes.tolist()
+    pd.testing.assert_frame_equal(out, expected, check_index_type=True)
+
+
+def test_the_report_of_a_real_plan_codes_rows_as_before(monkeypatch):
+    """Every factorize_rows call of a demo plan's report gives what the tuple coding gives."""
+    from pathlib import Path
+
+    import placement_planner.analysis.common as common
+    import placement_planner.analysis.eligibility as eligibility
+    import placement_planner.analysis.gaps as gaps
+    from placement_planner.analysis import plan_report
+    from placement_planner.io import load_workbooks
+    from placement_planner.sample_data import __file__ as samples
+    from placement_planner.solver import SolveOptions, solve
+
+    data = load_workbooks([Path(samples).parent / "demo_supply.xlsx",
+                           Path(samples).parent / "demo_demand.xlsx"]).data
+    plan = solve(data, SolveOptions(time_limit_s=20))
+    seen = []
+
+    def checked(frame):
+        got = common.factorize_rows(frame)
+        expected = _rows_by_tuple(frame)
+        assert got[0].tolist() == expected[0].tolist()
+        pd.testing.assert_frame_equal(got[1], expected[1], check_index_type=True)
+        seen.append(len(frame))
+        return got
+
+    for module in (gaps, eligibility):
+        monkeypatch.setattr(module, "factorize_rows", checked)
+    plan_report(data, plan)
+    assert len(seen) >= 3 and max(seen) > 10

@@ -5,7 +5,8 @@
 Prints one line per part (largest first: rows, tier 1 placed and bound, whether the bound is an
 LP one, stopped, proven, seconds per tier) and the plan's status, wall time, bound and gap, so a
 change in solver/ can be compared side by side with an older tree (run this script with that
-tree first on PYTHONPATH).
+tree first on PYTHONPATH), or, for the leximin alone, ``--fairness-from REV`` (fairness.py as it
+was at that git revision, the rest of the tree as it is).
 """
 
 from __future__ import annotations
@@ -14,6 +15,26 @@ import argparse
 import time
 
 from placement_planner.solver import run as run_mod
+
+
+def _old_fairness(rev: str) -> None:
+    """solver/fairness.py as it was at ``rev`` (git show), loaded as its own module; the
+    parts then run its leximin."""
+    import importlib.util
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    text = subprocess.run(["git", "show", f"{rev}:solver/fairness.py"], cwd=root, check=True,
+                          capture_output=True, text=True).stdout
+    path = Path(tempfile.mkdtemp()) / "fairness_at_rev.py"
+    path.write_text(text, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("placement_planner.solver.fairness_at_rev", path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    run_mod.leximin = mod.leximin
 
 
 def main() -> None:
@@ -26,7 +47,11 @@ def main() -> None:
     ap.add_argument("--input", default="", help="a workbook to solve instead of a generated one")
     ap.add_argument("--leximin-lp", action="store_true",
                     help="leximin rounds without the max-flow rounds (fair_flow.py): the LP/MIP path, for A/B")
+    ap.add_argument("--fairness-from", default="",
+                    help="a git revision: run solver/fairness.py as it was there (leximin A/B)")
     args = ap.parse_args()
+    if args.fairness_from:
+        _old_fairness(args.fairness_from)
     if args.leximin_lp:
         from placement_planner.solver import fairness
 

@@ -17,6 +17,31 @@ import time
 from placement_planner.solver import run as run_mod
 
 
+def _alone(data, limit: float) -> None:
+    """Each part by itself through tiers placed and fair share (``limit`` seconds a part, so
+    leximin may use half of what tier 1 leaves): no time shares between parts."""
+    import numpy as np
+
+    from placement_planner.domain import Tier
+    from placement_planner.solver.components import split_parts
+    from placement_planner.solver.model import build_part
+    from placement_planner.solver.problem import build_problem
+    problem = build_problem(data)
+    g = problem.groups
+    parts = split_parts(problem.g, problem.p, g.fair, len(g), len(problem.pools),
+                        len(g.fair_keys), g.journey)
+    models = sorted((build_part(problem, p, None) for p in parts), key=lambda m: -m.rows.row.size)
+    total, proven = 0.0, 0
+    for i, m in enumerate(models):
+        r = run_mod.solve_part(m, (Tier.PLACED, Tier.FAIR_SHARE), time.perf_counter() + limit, None)
+        fill = np.sort(np.bincount(m.fair, weights=r.x, minlength=len(m.fair_ids)) / m.fair_requested)
+        sec = r.seconds.get("fair_share", 0.0)
+        total, proven = total + sec, proven + bool(r.proven)
+        print(f"part {i}: {len(m.ub):,} options, {len(m.fair_ids)} fair groups, fair share "
+              f"{sec:.2f} s, proven {r.proven}, smallest fills {np.round(fill[:3], 4).tolist()}")
+    print(f"fair share {total:.2f} s summed over {len(models)} parts, {proven} proven")
+
+
 def _old_fairness(rev: str) -> None:
     """solver/fairness.py as it was at ``rev`` (git show), loaded as its own module; the
     parts then run its leximin."""
@@ -47,6 +72,9 @@ def main() -> None:
     ap.add_argument("--input", default="", help="a workbook to solve instead of a generated one")
     ap.add_argument("--leximin-lp", action="store_true",
                     help="leximin rounds without the max-flow rounds (fair_flow.py): the LP/MIP path, for A/B")
+    ap.add_argument("--alone", action="store_true",
+                    help="each part alone, tiers placed and fair share only, --limit per part: "
+                         "leximin seconds, proven and the smallest fills per part")
     ap.add_argument("--fairness-from", default="",
                     help="a git revision: run solver/fairness.py as it was there (leximin A/B)")
     args = ap.parse_args()
@@ -72,6 +100,9 @@ def main() -> None:
         data = build_planning_data(sites=t["Sites"], capacity=t["Capacity"], demand=t["Demand"],
                                    locked=t.get("Locked"))
 
+    if args.alone:
+        _alone(data, args.limit)
+        return
     log = []
     inner = run_mod.solve_parts
 

@@ -458,7 +458,7 @@ def _mip_round(hp: HighsPart, phi: np.ndarray, req: np.ndarray, cost: np.ndarray
     it runs again with the round's share. Returns the round's result and the last round a
     level proof settled (0: none)."""
     quick = min(round_deadline, time.perf_counter() + QUICK_MIP_S) if proofs else None
-    level = 0
+    level, tried = 0, None
     for deadline in ([quick] if quick is not None and quick < round_deadline else []) + \
             [round_deadline]:
         cost = np.r_[cost, np.zeros(hp.n_cols - len(cost))]
@@ -470,6 +470,9 @@ def _mip_round(hp: HighsPart, phi: np.ndarray, req: np.ndarray, cost: np.ndarray
         if r.proven or r.stopped or not proofs:
             break
         now_fill = np.sort(fills(hp, hp.values))
+        if tried is not None and np.array_equal(now_fill, tried):
+            continue                 # the same fills as the proofs already failed on
+        tried = now_fill
         proof_deadline = max(round_deadline, min(fair_deadline, time.perf_counter() + LP_STEP_S))
         if _rounding_proof(hp, phi, req, now_fill, k, proof_deadline, progress):
             r = Result(r.value, r.value, True, hp.values.copy())  # its S_k is the best

@@ -11,7 +11,8 @@ and so do their prefix sums). ``S_k`` of a plan is a linear programme of its own
 so round k maximises ``k*t_k - sum_f d_kf`` over the whole integer model, with the rows of
 rounds 1..k-1 kept at their proven optima. No group is ever chosen or fixed by the solver:
 the result depends only on the data, never on row order or on which of several equally
-good sets a MIP happened to return. Every round is a MIP solved to proven optimality; a
+good sets a MIP happened to return. Every round is proven (by max flow, the rounding proof,
+the level proof or level MIP for groups tied at one fill, or a MIP solved to optimality); a
 round stopped early leaves the tier unproven.
 
 A round ends the tier early when the incumbent's remaining fill rates are all 1 (nothing

@@ -13,10 +13,17 @@ import numpy as np
 from placement_planner.solver.mip import restricted_mip
 from placement_planner.solver.progress import Progress
 
-# Before the MIPs of a tier without a grid of values (travel), try the LP vertex rounded and
-# repaired as an incumbent (see _rounded_lp).
+# Before the MIPs of the minimised tiers (travel), try the LP vertex rounded and repaired as an
+# incumbent (see _rounded_lp).
 ROUND_LP = True
 ROUND_LP_SHARE, ROUND_LP_MIN_S = 0.25, 1.0
+# ... and before the preferred tier's MIPs (the one maximised tier it pays on): the small-
+# universities shape's 223,260-option part, preferred 10.2 -> 1.6 s (its MIP over the LP's
+# 2,797 columns took 9 s to lift the incumbent from 125 to the bound 446); the shape, preferred
+# 21.6 -> 8.6 s summed over parts and every part through every tier in its 60 s; national,
+# preferred 3,058 -> 3,937 learners at 60 s; region even (wall 7.7-7.9 against 8.1 s: part 0
+# faster, part 2's travel after it slower). Tier 1 with it: no faster (region part 0 0.5 s).
+ROUND_LP_PREFERRED = True
 # A restricted MIP of a tier proven to a tolerance stops at the tier's LP bound's tolerance or
 # at its own optimum, not at the tolerance of its own bound (see _restricted_snap).
 RESTRICTED_AT_TIER_BOUND = True
@@ -130,9 +137,7 @@ def solve(hp: HighsPart, cost: np.ndarray, maximise: bool, *, deadline: float,
         return Result(value, bound, True, hp.values.copy())
     used = (lp_x > 1e-9) | (hp.values > 1e-9) | ~hp.integer
     snap_r = _restricted_snap(snap, bound, maximise)
-    # (on the maximised tiers, preferred, it measured no faster: region preferred 7.2 -> 5.9 s
-    # summed over parts, travel after it 13.2 -> 16.8 s, benchmarks/travel_hold.py)
-    if ROUND_LP and not maximise:
+    if ROUND_LP and (not maximise or (ROUND_LP_PREFERRED and hp.step == "preferred")):
         stopped = _rounded_lp(hp, cost, maximise, lp_x, deadline, progress, snap_r)
         value = float(cost @ hp.values)
         if hp._close(value, bound, maximise, snap is not None):

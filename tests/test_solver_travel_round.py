@@ -81,10 +81,12 @@ MON = dt.date(2025, 9, 1)
 TIGHT = [(2, 8), (15, 8), (21, 8), (27, 8), (30, 8), (4, 12), (8, 12), (12, 12)]
 
 
-def tight_instance(seed: int, n_demand: int) -> object:
+def tight_instance(seed: int, n_demand: int, preferred: bool = False) -> object:
     """Few places a week at 4-5 sites, stays of 2-3 weeks with 1-2 weeks' flex: the stays
-    overlap in ways the LP splits (an integrality gap in the travel tier)."""
+    overlap in ways the LP splits (an integrality gap in the travel tier). ``preferred``: each
+    demand row prefers two of the sites (drawn apart, so the rest is the same case)."""
     rng = np.random.default_rng(seed)
+    pick = np.random.default_rng(seed + 1000)
     n_sites, n_weeks = (4, 8) if n_demand <= 8 else (5, 8)
     sites = [dict(site_id=f"S{s}", provider="P", ics="I", region="R",
                   latitude=52 + rng.random() * 0.3, longitude=-1 + rng.random() * 0.3)
@@ -100,6 +102,9 @@ def tight_instance(seed: int, n_demand: int) -> object:
                    weeks=int(rng.integers(2, 4)), flex_weeks=int(rng.integers(1, 3)),
                    latitude=52 + rng.random() * 0.3, longitude=-1 + rng.random() * 0.3)
               for i in range(n_demand)]
+    if preferred:
+        for d in demand:
+            d["preferred_sites"] = ",".join(f"S{s}" for s in pick.choice(n_sites, 2, replace=False))
     return build_planning_data(sites=sites, capacity=capacity, demand=demand, week0=MON)
 
 
@@ -158,3 +163,40 @@ def test_within_a_tolerance_the_km_is_never_below_the_optimum_nor_above_the_tole
     check_plan(data, plan)
     assert plan.status is PlanStatus.OPTIMAL
     assert ref - 1e-6 * max(1.0, ref) <= plan.tier_values["travel"] <= ref * (1 + 2e-2) + 1e-6
+
+
+# seeds of tight_instance(..., preferred=True) whose preferred LP is fractional, so the rounded
+# incumbent runs on that tier (checked by test_the_preferred_cases_reach_the_rounding)
+PREFERRED = [(17, 8), (33, 8), (42, 8), (2, 12), (8, 12), (30, 12), (45, 12), (58, 12)]
+
+
+@pytest.mark.parametrize("case", PREFERRED)
+@pytest.mark.parametrize("on", [True, False])
+def test_the_rounded_incumbent_on_the_preferred_tier_gives_the_reference_tiers(
+        monkeypatch, case, on):
+    """Rounding the preferred tier's LP vertex (ROUND_LP_PREFERRED) only finds an incumbent:
+    on and off, every tier is the independent model's."""
+    data = tight_instance(*case, preferred=True)
+    monkeypatch.setattr(tier_solve, "ROUND_LP_PREFERRED", on)
+    monkeypatch.setattr(travel, "TRAVEL_EXACT_BELOW", 0)
+    monkeypatch.setattr(travel, "TRAVEL_REL_GAP", 0.0)
+    plan = solve(data, SolveOptions(time_limit_s=30))
+    check_plan(data, plan)
+    ref = reference_tiers(data)
+    assert plan.status is PlanStatus.OPTIMAL
+    assert plan.tier_values["preferred"] == ref["preferred"]
+    assert plan.tier_values["travel"] == pytest.approx(ref["travel"], rel=1e-6, abs=1e-3)
+
+
+def test_the_preferred_cases_reach_the_rounding(monkeypatch):
+    steps = []
+    real_round = tier_solve._rounded_lp
+
+    def rounded(hp, cost, maximise, *a, **k):
+        steps.append(hp.step)
+        return real_round(hp, cost, maximise, *a, **k)
+
+    monkeypatch.setattr(tier_solve, "_rounded_lp", rounded)
+    for seed, n in PREFERRED:
+        solve(tight_instance(seed, n, preferred=True), SolveOptions(time_limit_s=30))
+    assert steps.count("preferred") >= len(PREFERRED) - 2

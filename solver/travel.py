@@ -26,9 +26,11 @@ TRAVEL_EXACT_BELOW = 5_000
 # The travel LP starts with every option of a part up to this many (else column generation
 # from the columns the tiers before it used). Region, the 122,293-option part, side by side
 # (benchmarks/travel_hold.py --variant now --variant all, load 3.7): travel 3.9-5.9 s with four
-# column-generation rounds, 2.4-3.6 s with every option at once (one dual simplex). Larger parts
-# (national) keep column generation: each of its rounds gives a bound if the time runs out.
-ALL_COLUMNS_UPTO = 150_000
+# column-generation rounds, 2.4-3.6 s with every option at once (one dual simplex); the
+# small-universities shape's 223,260-option part, 9.7-9.9 s against 4.8-4.9 s (the part alone,
+# A B A B, idle). Parts on the PDLP path (300,000 options and more: the national's biggest) keep
+# column generation: each of its rounds gives a bound if the time runs out.
+ALL_COLUMNS_UPTO = 300_000
 # HighsPart's own test for "proven" on a tier without a grid of values (highs_part._close)
 EXACT_REL = 1e-7
 

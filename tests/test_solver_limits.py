@@ -128,3 +128,39 @@ def test_an_unproven_leximin_round_makes_the_plan_feasible_not_optimal(monkeypat
     plan = solve(data, SolveOptions(time_limit_s=30, tiers=(Tier.PLACED, Tier.FAIR_SHARE)))
     assert plan.status is PlanStatus.FEASIBLE
     check_plan(data, plan)
+
+
+class _DeafMip:
+    """A MIP that takes ``seconds`` and never looks at its time limit or callbacks (as HiGHS
+    in a long root cut separation); ``error``: it raises instead."""
+
+    def __init__(self, seconds: float, error: Exception | None = None):
+        self.seconds, self.error, self.ran = seconds, error, False
+
+    def run(self):
+        time.sleep(self.seconds)
+        self.ran = True
+        if self.error is not None:
+            raise self.error
+
+
+def test_a_mip_deaf_to_its_limit_is_left_to_stop_by_itself():
+    from placement_planner.solver import engine
+    left = [False]
+    t0 = time.perf_counter()
+    assert not engine._run_within(_DeafMip(3.0), t0 + 0.2, None, left)
+    assert time.perf_counter() - t0 <= 0.2 + engine.MIP_GRACE_S + 0.5
+    assert left[0]                      # its callback now only interrupts it
+    cancel = Progress()
+    cancel.cancel()
+    t0 = time.perf_counter()
+    assert not engine._run_within(_DeafMip(3.0), t0 + 60, cancel, [False])
+    assert time.perf_counter() - t0 <= engine.MIP_GRACE_S + 0.5
+
+
+def test_a_mip_that_finishes_in_time_is_waited_for_and_its_error_raised():
+    from placement_planner.solver import engine
+    mip = _DeafMip(0.3)
+    assert engine._run_within(mip, time.perf_counter() + 5, None, [False]) and mip.ran
+    with pytest.raises(MemoryError):
+        engine._run_within(_DeafMip(0.0, MemoryError()), time.perf_counter() + 5, None, [False])

@@ -29,10 +29,13 @@ import numpy as np
 SHAPES = ["default", "per-learner", "tight-travel", "small-universities", "icb-restricted"]
 
 
-def load(scale: str, seed: int, shape: str):
+def load(scale: str, seed: int, shape: str | tuple | list = "default"):
+    """The generator's workbook as planning data; ``shape``: one shape's name ("default": none)
+    or several names."""
     from placement_planner.build import build_planning_data
     from placement_planner.generate.tables import generate_tables
-    t = generate_tables(scale, seed, () if shape == "default" else (shape,))
+    shapes = (() if shape == "default" else (shape,)) if isinstance(shape, str) else tuple(shape)
+    t = generate_tables(scale, seed, shapes)
     return build_planning_data(sites=t["Sites"], capacity=t["Capacity"], demand=t["Demand"],
                                locked=t.get("Locked"))
 

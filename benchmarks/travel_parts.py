@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
+from pathlib import Path
 
 from placement_planner.domain import Tier
+
+sys.path.insert(0, str(Path(__file__).parent))
+from shapes import load, part_models  # noqa: E402 (the benchmark next to this one)
 
 
 def main() -> None:
@@ -27,22 +32,12 @@ def main() -> None:
     ap.add_argument("--part", action="append", type=int, default=[])
     args = ap.parse_args()
 
-    from placement_planner.build import build_planning_data
-    from placement_planner.generate.tables import generate_tables
     from placement_planner.solver import run as run_mod
     from placement_planner.solver import travel
-    from placement_planner.solver.components import split_parts
-    from placement_planner.solver.model import build_part
-    from placement_planner.solver.problem import build_problem
     if args.gap is not None:
         travel.TRAVEL_REL_GAP = args.gap
-    t = generate_tables(args.scale, args.seed, tuple(args.shape))
-    data = build_planning_data(sites=t["Sites"], capacity=t["Capacity"], demand=t["Demand"],
-                               locked=t.get("Locked"))
-    problem = build_problem(data)
-    parts = split_parts(problem.g, problem.p, problem.groups.fair, len(problem.groups),
-                        len(problem.pools), len(problem.groups.fair_keys), problem.groups.journey)
-    models = sorted((build_part(problem, p, None) for p in parts), key=lambda m: -m.rows.row.size)
+    data = load(args.scale, args.seed, args.shape)
+    models = sorted(part_models(data), key=lambda m: -m.rows.row.size)
     tiers = (Tier.PLACED, Tier.FAIR_SHARE, Tier.PREFERRED, Tier.TRAVEL)
     print("uptime:", os.popen("uptime").read().strip())
     print(f"TRAVEL_REL_GAP {travel.TRAVEL_REL_GAP:g}, TRAVEL_EXACT_BELOW {travel.TRAVEL_EXACT_BELOW}")

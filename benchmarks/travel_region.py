@@ -13,9 +13,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
+from pathlib import Path
 
-from travel_hold import _variants
+sys.path.insert(0, str(Path(__file__).parent))
+from shapes import load  # noqa: E402 (the benchmark next to this one)
+from travel_hold import _variants  # noqa: E402 (the benchmark next to this one)
+
 
 
 def main() -> None:
@@ -28,13 +33,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1)
     args = ap.parse_args()
 
-    from placement_planner.build import build_planning_data
-    from placement_planner.generate.tables import generate_tables
     from placement_planner.solver import SolveOptions, solve
     from placement_planner.solver import run as run_mod
-    t = generate_tables(args.scale, args.seed, tuple(args.shape))
-    data = build_planning_data(sites=t["Sites"], capacity=t["Capacity"], demand=t["Demand"],
-                               locked=t.get("Locked"))
+    data = load(args.scale, args.seed, args.shape)
     variants = _variants()
     names = args.variant or ["base", "now"]
     defaults = {key: getattr(*key) for v in variants.values() for key in v}

@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
 from placement_planner.domain import Tier
+
+sys.path.insert(0, str(Path(__file__).parent))
+from shapes import load, part_models  # noqa: E402 (the benchmark next to this one)
 
 
 def main() -> None:
@@ -31,20 +36,10 @@ def main() -> None:
 
     import highspy
 
-    from placement_planner.build import build_planning_data
-    from placement_planner.generate.tables import generate_tables
     from placement_planner.solver import engine, tier_solve, travel
     from placement_planner.solver import run as run_mod
-    from placement_planner.solver.components import split_parts
-    from placement_planner.solver.model import build_part
-    from placement_planner.solver.problem import build_problem
-    t = generate_tables(args.scale, args.seed, ())
-    data = build_planning_data(sites=t["Sites"], capacity=t["Capacity"], demand=t["Demand"],
-                               locked=t.get("Locked"))
-    problem = build_problem(data)
-    parts = split_parts(problem.g, problem.p, problem.groups.fair, len(problem.groups),
-                        len(problem.pools), len(problem.groups.fair_keys), problem.groups.journey)
-    models = sorted((build_part(problem, p, None) for p in parts), key=lambda m: -m.rows.row.size)
+    data = load(args.scale, args.seed, ())
+    models = sorted(part_models(data), key=lambda m: -m.rows.row.size)
     captured: list = []
     real = engine.highspy_mip
 

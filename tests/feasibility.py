@@ -245,6 +245,27 @@ def brute_force_leximin(data) -> tuple[float, list]:
     visit(0, 0)
     return best[0], best[1]
 
+def sorted_fills(data, plan) -> np.ndarray:
+    """A plan's (hei, profession) fill rates, smallest first, counted from its allocations."""
+    key = data.demand.set_index(data.demand["demand_id"].astype(str))[["hei", "profession"]]
+    req = data.demand.groupby(["hei", "profession"])["learners"].sum()
+    alloc = plan.allocations.assign(demand_id=plan.allocations["demand_id"].astype(str)) \
+        .join(key, on="demand_id")
+    placed = alloc.groupby(["hei", "profession"])["learners"].sum().reindex(req.index).fillna(0)
+    return np.sort((placed / req).to_numpy())
+
+
+def assert_leximin_optimal(data, plan) -> None:
+    """The plan keeps every rule, is ``optimal``, and has the brute force's weighted learners
+    placed and (hei, profession) fills, smallest first."""
+    best_placed, best_fill = brute_force_leximin(data)
+    check_plan(data, plan)
+    assert plan.status.value == "optimal", plan.status
+    assert abs(plan.tier_values["placed"] - best_placed) <= 1e-9, (plan.tier_values, best_placed)
+    fills = sorted_fills(data, plan)
+    assert len(fills) == len(best_fill) and np.allclose(fills, best_fill, rtol=0, atol=1e-9), \
+        (fills, best_fill)
+
 
 def tiny_instance(seed: int):
     """Two or three sites, up to four demand rows of 1-3 learners from three universities:

@@ -9,7 +9,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix, hstack, lil_matrix, vstack
 
-from feasibility import eligible_starts, km, offered
+from feasibility import eligible_starts, km, offered, sorted_fills
 
 
 def reference_tiers(data, time_limit: float = 120.0) -> dict:
@@ -102,16 +102,6 @@ def reference_tiers(data, time_limit: float = 120.0) -> dict:
     out["preferred"] = best(np.array([c[5] for c in cols]), True)[0]
     out["travel"] = best(np.array([c[6] for c in cols]), False)[0]
     return out
-
-
-def sorted_fills(data, plan) -> np.ndarray:
-    """A plan's (hei, profession) fill rates, smallest first, counted from its allocations."""
-    key = data.demand.set_index(data.demand["demand_id"].astype(str))[["hei", "profession"]]
-    req = data.demand.groupby(["hei", "profession"])["learners"].sum()
-    alloc = plan.allocations.assign(demand_id=plan.allocations["demand_id"].astype(str)) \
-        .join(key, on="demand_id")
-    placed = alloc.groupby(["hei", "profession"])["learners"].sum().reindex(req.index).fillna(0)
-    return np.sort((placed / req).to_numpy())
 
 
 def assert_agrees(data, plan, ref) -> None:

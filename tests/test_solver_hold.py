@@ -172,12 +172,8 @@ def test_the_ambiguous_case_is_not_held_and_agrees_with_the_reference():
     assert_agrees(data, solve(data, SolveOptions(time_limit_s=30)), reference_tiers(data))
 
 
-@pytest.mark.parametrize("seed", range(320, 332))
-def test_random_instances_hold_on_and_off_agree_with_the_reference(monkeypatch, seed):
-    """Every tier's optimum is the reference's with the hold on and off (the hold removes no
-    plan the later tiers could want)."""
-    data = random_instance(seed, n_sites=8, n_demand=14, n_weeks=14, locked=True)
-    ref = reference_tiers(data)
+def _spy_on_the_hold(monkeypatch) -> list:
+    """Each call of the hold in the tiers after leximin, with whether it held (the list)."""
     held = []
     real = fixing.hold_fair_fills
 
@@ -187,6 +183,16 @@ def test_random_instances_hold_on_and_off_agree_with_the_reference(monkeypatch, 
         return got
 
     monkeypatch.setattr(tiers, "hold_fair_fills", spy)
+    return held
+
+
+@pytest.mark.parametrize("seed", range(320, 332))
+def test_random_instances_hold_on_and_off_agree_with_the_reference(monkeypatch, seed):
+    """Every tier's optimum is the reference's with the hold on and off (the hold removes no
+    plan the later tiers could want)."""
+    data = random_instance(seed, n_sites=8, n_demand=14, n_weeks=14, locked=True)
+    ref = reference_tiers(data)
+    held = _spy_on_the_hold(monkeypatch)
     for on in (True, False):
         monkeypatch.setattr(tiers, "HOLD_FAIR", on)
         held.clear()
@@ -197,15 +203,7 @@ def test_random_instances_hold_on_and_off_agree_with_the_reference(monkeypatch, 
 
 def test_some_random_instances_are_held(monkeypatch):
     """The random cases above reach the hold: at least one of them holds its fills."""
-    held = []
-    real = fixing.hold_fair_fills
-
-    def spy(hp):
-        got = real(hp)
-        held.append(got)
-        return got
-
-    monkeypatch.setattr(tiers, "hold_fair_fills", spy)
+    held = _spy_on_the_hold(monkeypatch)
     for seed in range(320, 332):
         solve(random_instance(seed, n_sites=8, n_demand=14, n_weeks=14, locked=True),
               SolveOptions(time_limit_s=30))

@@ -8,21 +8,13 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from feasibility import brute_force_leximin, check_plan, tiny_instance
+from feasibility import assert_leximin_optimal, check_plan, sorted_fills, tiny_instance
 from placement_planner.build import build_planning_data
 from placement_planner.domain import PlanStatus, Tier
 from placement_planner.solver import SolveOptions, solve
 
 MON = dt.date(2025, 9, 1)
 TIERS = (Tier.PLACED, Tier.FAIR_SHARE)
-
-
-def sorted_fills(data, plan) -> list:
-    d = data.demand
-    placed = plan.allocations.groupby("demand_id")["learners"].sum()
-    got = d.assign(placed=d["demand_id"].astype(str).map(placed).fillna(0))
-    g = got.groupby(["hei", "profession"])[["placed", "learners"]].sum()
-    return sorted((g["placed"] / g["learners"]).tolist())
 
 
 def ab(order):
@@ -50,12 +42,7 @@ def test_two_rows_in_either_order_give_the_leximin_plan(order):
 @pytest.mark.parametrize("seed", range(120))
 def test_leximin_matches_brute_force_on_tiny_cases(seed):
     data = tiny_instance(seed)
-    best_placed, best_fill = brute_force_leximin(data)
-    plan = solve(data, SolveOptions(time_limit_s=30, tiers=TIERS))
-    check_plan(data, plan)
-    assert plan.status is PlanStatus.OPTIMAL
-    assert plan.tier_values["placed"] == pytest.approx(best_placed, abs=1e-9)
-    assert sorted_fills(data, plan) == pytest.approx(best_fill, abs=1e-9)
+    assert_leximin_optimal(data, solve(data, SolveOptions(time_limit_s=30, tiers=TIERS)))
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -84,9 +71,5 @@ def test_rounds_proven_by_rounding_each_group_match_brute_force(monkeypatch):
     monkeypatch.setattr(fairness, "_rounding_proof", counted)
     for seed in range(200, 300):
         data = tiny_instance(seed)
-        best_placed, best_fill = brute_force_leximin(data)
-        plan = solve(data, SolveOptions(time_limit_s=30, tiers=TIERS))
-        assert plan.status is PlanStatus.OPTIMAL
-        assert plan.tier_values["placed"] == pytest.approx(best_placed, abs=1e-9)
-        assert sorted_fills(data, plan) == pytest.approx(best_fill, abs=1e-9)
+        assert_leximin_optimal(data, solve(data, SolveOptions(time_limit_s=30, tiers=TIERS)))
     assert sum(settled) >= 3            # the proof did settle rounds

@@ -12,7 +12,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from feasibility import brute_force_leximin, check_plan
+from feasibility import assert_leximin_optimal, brute_force_leximin, sorted_fills
 from placement_planner.build import build_planning_data
 from placement_planner.domain import PlanStatus, Tier
 from placement_planner.solver import SolveOptions, fairness, solve
@@ -50,14 +50,6 @@ def tied_instance(seed: int, n_demand: int = 5, far: int = 1, size: int = 0):
             latitude=56.5 if away else 52.0 + 0.1 * int(rng.integers(0, 2)), longitude=-1.0,
             max_travel_km=20.0 if away else 100.0))
     return build_planning_data(sites=sites, capacity=capacity, demand=demand)
-
-
-def _fills(data, plan) -> list:
-    d = data.demand
-    placed = plan.allocations.groupby("demand_id")["learners"].sum()
-    got = d.assign(placed=d["demand_id"].astype(str).map(placed).fillna(0))
-    g = got.groupby(["hei", "profession"])[["placed", "learners"]].sum()
-    return sorted((g["placed"] / g["learners"]).tolist())
 
 
 class _NoFlow:
@@ -101,27 +93,22 @@ def levels(request, monkeypatch):
     return seen
 
 
+def assert_brute_force_leximin(data) -> None:
+    """The plan is optimal, valid, and has the brute force's placed learners and fills."""
+    assert_leximin_optimal(data, solve(data, SolveOptions(time_limit_s=30, tiers=TIERS)))
+
+
 @pytest.mark.parametrize("seed", range(36))
 def test_level_rounds_match_brute_force_with_ties_and_unplaceable_groups(seed, levels):
     data = tied_instance(seed, far=seed % 3)
-    best_placed, best_fill = brute_force_leximin(data)
-    plan = solve(data, SolveOptions(time_limit_s=30, tiers=TIERS))
-    check_plan(data, plan)
-    assert plan.status is PlanStatus.OPTIMAL
-    assert plan.tier_values["placed"] == pytest.approx(best_placed, abs=1e-9)
-    assert _fills(data, plan) == pytest.approx(best_fill, abs=1e-9)
+    assert_brute_force_leximin(data)
 
 
 @pytest.mark.parametrize("seed", range(24))
 def test_many_halves_match_brute_force(seed, levels):
     """Six universities of 2 learners on tight places: up to five groups tied at 1/2."""
     data = tied_instance(200 + seed, n_demand=6, far=0, size=2)
-    best_placed, best_fill = brute_force_leximin(data)
-    plan = solve(data, SolveOptions(time_limit_s=30, tiers=TIERS))
-    check_plan(data, plan)
-    assert plan.status is PlanStatus.OPTIMAL
-    assert plan.tier_values["placed"] == pytest.approx(best_placed, abs=1e-9)
-    assert _fills(data, plan) == pytest.approx(best_fill, abs=1e-9)
+    assert_brute_force_leximin(data)
 
 
 def test_level_steps_settle_rounds_on_the_tiny_cases(levels):
@@ -139,12 +126,7 @@ def test_level_rounds_with_every_step_on_match_brute_force(seed):
     """The same cases with the bottom cases listed and the max flows on (the level steps
     then run only where many groups are tied)."""
     data = tied_instance(100 + seed, n_demand=5, far=seed % 2)
-    best_placed, best_fill = brute_force_leximin(data)
-    plan = solve(data, SolveOptions(time_limit_s=30, tiers=TIERS))
-    check_plan(data, plan)
-    assert plan.status is PlanStatus.OPTIMAL
-    assert plan.tier_values["placed"] == pytest.approx(best_placed, abs=1e-9)
-    assert _fills(data, plan) == pytest.approx(best_fill, abs=1e-9)
+    assert_brute_force_leximin(data)
 
 
 def test_groups_that_cannot_be_placed_are_proven_and_left_out_of_the_fair_share(levels):
@@ -155,7 +137,7 @@ def test_groups_that_cannot_be_placed_are_proven_and_left_out_of_the_fair_share(
     plan = solve(data, SolveOptions(time_limit_s=30, tiers=TIERS))
     assert plan.status is PlanStatus.OPTIMAL
     assert best_fill[:2] == [0.0, 0.0] and best_fill[2] > 0
-    assert _fills(data, plan) == pytest.approx(best_fill, abs=1e-9)
+    assert sorted_fills(data, plan) == pytest.approx(best_fill, abs=1e-9)
     assert plan.tier_values["fair_share"] == pytest.approx(best_fill[2], abs=1e-9)
 
 

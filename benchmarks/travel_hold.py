@@ -35,6 +35,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 from shapes import load, part_models  # noqa: E402 (the benchmark next to this one)
 
 
+def use(variants: dict, defaults: dict, name: str) -> None:
+    """Every switch back to its default, then the variant ``name``'s settings."""
+    for key, value in {**defaults, **variants[name]}.items():
+        setattr(*key, value)
+
+
 def _variants():
     from placement_planner.solver import tier_solve, tiers, travel
     before = {(tiers, "HOLD_FAIR"): False, (tier_solve, "ROUND_LP"): False,
@@ -78,10 +84,7 @@ def main() -> None:
             continue
         for _ in range(args.repeat):
             for name in names:
-                for key, value in defaults.items():
-                    setattr(*key, value)
-                for key, value in variants[name].items():
-                    setattr(*key, value)
+                use(variants, defaults, name)
                 t0 = time.perf_counter()
                 res = run_mod.solve_part(m, tiers, time.perf_counter() + args.limit, None)
                 wall = time.perf_counter() - t0

@@ -19,8 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from shapes import load  # noqa: E402 (the benchmark next to this one)
-from travel_hold import _variants  # noqa: E402 (the benchmark next to this one)
-
+from travel_hold import _variants, use  # noqa: E402 (the benchmark next to this one)
 
 
 def main() -> None:
@@ -51,10 +50,7 @@ def main() -> None:
     print("uptime:", os.popen("uptime").read().strip())
     for _ in range(args.repeat):
         for name in names:
-            for key, value in defaults.items():
-                setattr(*key, value)
-            for key, value in variants[name].items():
-                setattr(*key, value)
+            use(variants, defaults, name)
             log.clear()
             t0 = time.perf_counter()
             plan = solve(data, SolveOptions(time_limit_s=args.limit))

@@ -54,7 +54,7 @@ def test_a_part_short_of_its_share_gets_the_time_left(monkeypatch):
 
 
 def test_a_second_run_that_does_not_prove_keeps_time_limit(monkeypatch):
-    calls = _fake({0: 99.0, 1: 0.0}, monkeypatch)
+    _fake({0: 99.0, 1: 0.0}, monkeypatch)
     deadline = time.perf_counter() + 3.0
     out = run_mod.solve_parts(_models([1000, 3000]), (Tier.PLACED,), deadline, 1, None)
     assert out[0].stopped == "time_limit" and not out[0].proven
@@ -64,7 +64,7 @@ def test_a_second_run_that_does_not_prove_keeps_time_limit(monkeypatch):
 
 
 def test_no_second_run_without_time_left(monkeypatch):
-    calls = _fake({0: 99.0, 1: 0.0}, monkeypatch)
+    _fake({0: 99.0, 1: 0.0}, monkeypatch)
     deadline = time.perf_counter() + run_mod.RETRY_MIN_S * 1.5
     out = run_mod.solve_parts(_models([1000, 1000]), (Tier.PLACED,), deadline, 1, None)
     assert out[0].stopped == "time_limit"
@@ -104,7 +104,9 @@ def test_a_part_stopped_in_a_lower_tier_goes_on_from_there(monkeypatch):
     """Its second run keeps the tiers it finished (they are not solved again) and carries on
     with the tier its share stopped; the part ends proven."""
     tiers = (Tier.PLACED, Tier.FAIR_SHARE, Tier.PREFERRED, Tier.TRAVEL)
-    need = {Tier.PLACED: 0.0, Tier.FAIR_SHARE: 0.0, Tier.PREFERRED: 0.0, Tier.TRAVEL: 2.0}
+    # part 0 is the larger, so it runs first with 3/4 of the time (3.75 s of 5): preferred and
+    # travel need 4 s, so its share stops it in travel, and the 1.25 s left is enough for travel
+    need = {Tier.PLACED: 0.0, Tier.FAIR_SHARE: 0.0, Tier.PREFERRED: 3.0, Tier.TRAVEL: 1.0}
     starts = []
 
     def run_tiers(state, tiers, deadline, progress, upto=None):
@@ -128,7 +130,7 @@ def test_a_part_stopped_in_a_lower_tier_goes_on_from_there(monkeypatch):
     monkeypatch.setattr(run_mod, "run_tiers", run_tiers)
     monkeypatch.setattr(run_mod, "solve_part", lambda *a: pytest.fail("restarted from scratch"))
     deadline = time.perf_counter() + 5.0
-    out = run_mod.solve_parts(_models([1000, 3000]), tiers, deadline, 1, None)
+    out = run_mod.solve_parts(_models([3000, 1000]), tiers, deadline, 1, None)
     assert [(r.proven, r.stopped) for r in out] == [(True, ""), (True, "")]
     part0 = [t for name, t in starts if name == 0]
     # first pass: tier 1; second pass: fair share, preferred, travel (stopped by its share);
@@ -151,3 +153,50 @@ def test_which_stopped_parts_go_on_where_they_stopped():
     state.proven_before = True
     state.res.trouble = {"travel": "numerical"}
     assert not run_mod._resumable(state, tiers)
+
+
+def test_the_queue_starts_a_parts_lower_tiers_as_soon_as_its_tier_1_is_done():
+    """No worker waits at the end of the first pass: once every tier 1 has started, a free
+    worker takes the lower tiers of a part whose tier 1 is done, the most work first."""
+    q = run_mod._Queue([2, 0, 1], set(), np.array([10.0, 30.0, 5.0]))
+    assert q.take() == (False, 2) and q.take() == (False, 0)
+    q.first_done(2, 5.0)
+    assert q.take() == (False, 1)          # the first pass comes first
+    q.first_done(1, 300.0)
+    assert not q.all_first_done()          # part 0's tier 1 still runs
+    assert q.take() == (True, 1)           # most work expected, though not the largest part
+    assert q.take() == (True, 2)           # part 0 is not ready: the next ready part
+    q.first_done(0, 30.0)
+    assert q.all_first_done()
+    assert q.take() == (True, 0)
+    assert q.take() is None
+
+
+def test_the_queue_waits_while_a_pdlp_tier_1_runs():
+    """PDLP holds the GIL: no lower tier starts beside it (it would spend its share waiting)."""
+    import threading
+    q = run_mod._Queue([1, 0], {0}, np.array([10.0, 5.0]))
+    assert q.take() == (False, 1)
+    assert q.take() == (False, 0)          # the PDLP part's tier 1 runs
+    q.first_done(1, 5.0)
+    got = []
+    t = threading.Thread(target=lambda: got.append(q.take()))
+    t.start()
+    t.join(0.3)
+    assert t.is_alive() and not got        # part 1 is ready, but PDLP runs
+    q.first_done(0, 10.0)
+    t.join(5.0)
+    assert got == [(True, 0)]              # then the most work first
+    assert q.take() == (True, 1) and q.take() is None
+
+
+def test_lower_work_counts_the_groups_tier_1_left_below_full():
+    model = SimpleNamespace(fair=np.array([0, 0, 1, 2]), fair_ids=np.arange(3),
+                            fair_requested=np.array([2, 3, 1]))
+    hp = SimpleNamespace(values=np.array([1.0, 1.0, 2.0, 0.0, 9.0]), n_x=4)
+    state = SimpleNamespace(hp=hp)
+    # group 0 full (2 of 2), group 1 at 2 of 3, group 2 at 0 of 1: two below full
+    assert run_mod._lower_work(model, state, 100.0) == 300.0
+    hp.values[:4] = [1.0, 1.0, 3.0, 1.0]
+    assert run_mod._lower_work(model, state, 100.0) == 100.0
+    assert run_mod._lower_work(model, None, 100.0) == 100.0

@@ -54,7 +54,7 @@ def test_a_part_short_of_its_share_gets_the_time_left(monkeypatch):
 
 
 def test_a_second_run_that_does_not_prove_keeps_time_limit(monkeypatch):
-    _fake({0: 99.0, 1: 0.0}, monkeypatch)
+    calls = _fake({0: 99.0, 1: 0.0}, monkeypatch)
     deadline = time.perf_counter() + 3.0
     out = run_mod.solve_parts(_models([1000, 3000]), (Tier.PLACED,), deadline, 1, None)
     assert out[0].stopped == "time_limit" and not out[0].proven

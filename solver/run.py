@@ -328,9 +328,10 @@ class _Queue:
 def _lower_work(model: PartModel, state: PartState | None, size: float) -> float:
     """A guess at the work of a part's tiers after tier 1, to start the longest first: its
     nonzeros, times one plus its fairness groups that tier 1 left below full (each may need a
-    leximin round; a part whose groups are all full has none). Region, seconds after tier 1
-    against nonzeros: 0.17-0.41 s per 100,000 nonzeros with every group full, 0.9-4 s with
-    4-7 groups below full."""
+    leximin round; a part whose groups are all full has none). A rough guess: region, the
+    lower tiers take 0.5-3.2 s per 100,000 nonzeros in parts with every group full and 1.3-7.6 s
+    in parts with groups below full (one run, each part alone); it starts the 16,735- and
+    13,875-option parts, the slowest for their size, second and fourth, not fourth and fifth."""
     hp = getattr(state, "hp", None)
     fair = getattr(model, "fair", None)
     if hp is None or fair is None or not len(getattr(model, "fair_ids", ())):

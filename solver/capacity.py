@@ -19,21 +19,35 @@ def capacity_rows(var_p: np.ndarray, var_t: np.ndarray, var_end: np.ndarray,
     """
     n_weeks = places.shape[1]
     span = n_weeks + 1
-    used = np.unique(var_p)
+    # Keys (pool, week) in a dense table over the pools used: marking, ranking and look-ups
+    # replace np.unique / np.isin / np.searchsorted (same keys in the same order: local pool
+    # numbers follow the pools' order), a third of the model's build time before.
+    present = np.zeros(len(places), dtype=bool)
+    present[var_p] = True
+    used = np.flatnonzero(present)
+    local = np.cumsum(present) - 1
+    size = len(used) * span
+    start_key = local[var_p] * span + var_t
+    end_key = local[var_p] * span + var_end
     change_p, change_w = np.nonzero(np.diff(places[used], axis=1) != 0)
-    start_key = var_p * span + var_t
-    end_key = var_p * span + var_end
-    keys = np.unique(np.concatenate([start_key, end_key,
-                                     used[change_p] * span + change_w + 1]))
-    seg_pool, seg_week = keys // span, keys % span
+    starts = np.zeros(size, dtype=bool)
+    starts[start_key] = True
+    ends = np.zeros(size, dtype=bool)
+    ends[end_key] = True
+    mark = starts | ends
+    mark[change_p * span + change_w + 1] = True
+    keys = np.flatnonzero(mark)
+    seg_local, seg_week = keys // span, keys % span
+    seg_pool = used[seg_local]
     # segment j runs from keys[j] to keys[j+1] when both belong to the same pool
     is_seg = np.zeros(len(keys), dtype=bool)
-    is_seg[:-1] = seg_pool[:-1] == seg_pool[1:]
+    is_seg[:-1] = seg_local[:-1] == seg_local[1:]
     seg_places = places[seg_pool, np.minimum(seg_week, n_weeks - 1)]
-    starts_here = np.isin(keys, start_key)
-    ends_here = np.isin(keys, end_key)
-    s0 = np.searchsorted(keys, start_key)
-    s1 = np.searchsorted(keys, end_key)
+    starts_here = starts[keys]
+    ends_here = ends[keys]
+    rank = np.cumsum(mark) - 1
+    s0 = rank[start_key]
+    s1 = rank[end_key]
     keep = is_seg.copy()
     # j adds no placement to j-1 (nothing starts at its boundary) and offers no fewer places
     prev_ok = np.zeros_like(keep)
@@ -47,5 +61,8 @@ def capacity_rows(var_p: np.ndarray, var_t: np.ndarray, var_end: np.ndarray,
     nz_seg = np.arange(len(nz_var)) - np.repeat(np.cumsum(length) - length, length) + s0[nz_var]
     m = keep[nz_seg]
     nz_var, nz_seg = nz_var[m], nz_seg[m]
-    rows, nz_row = np.unique(nz_seg, return_inverse=True)
+    row_used = np.zeros(len(keys), dtype=bool)
+    row_used[nz_seg] = True
+    rows = np.flatnonzero(row_used)
+    nz_row = (np.cumsum(row_used) - 1)[nz_seg]
     return nz_row, nz_var, seg_places[rows], np.stack([seg_pool[rows], seg_week[rows]], axis=1)

@@ -52,6 +52,9 @@ class PartModel:
     start: np.ndarray = None   # learners per column of the plan to start from (or zeros)
     variety: "Variety" = None  # journeys' repeated-site candidates (None: no journeys)
     journeys: list = None      # JourneyCols per journey class of the part (first plan)
+    # duplicate options merged (build_part(merge=True)): per option of the part (``opts`` as
+    # given) its column, bound and start week; None: one option per column
+    merged: tuple = None
 
 
 @dataclass
@@ -266,17 +269,101 @@ def stack(*families: Rows) -> Rows:
                 np.concatenate([f.kind for f in families]))
 
 
-def build_part(problem: Problem, opts: np.ndarray, start: np.ndarray | None = None) -> PartModel:
+# Options that are the same column of the model are merged into one (build_part(merge=True)).
+MERGE_DUPLICATES = False
+
+
+def build_part(problem: Problem, opts: np.ndarray, start: np.ndarray | None = None,
+               merge: bool = False) -> PartModel:
+    """The part's model over options ``opts``; with ``merge``, options that are one column of
+    the model are one column (``duplicate_columns``), and ``spread`` gives the plan back per
+    option."""
     locks, lock_errors = locked_rows(problem, opts)
     journeys, off, journey_errors, variety, placeable = journey_rows(problem, opts)
-    rows = stack(demand_rows(problem, opts), weekly_capacity_rows(problem, opts), locks,
-                 journeys)
+    capacity = weekly_capacity_rows(problem, opts)
+    rows = stack(demand_rows(problem, opts), capacity, locks, journeys)
     fair_ids, fair = np.unique(problem.groups.fair[problem.g[opts]], return_inverse=True)
     ub = problem.ub[opts].astype(float)
     ub[off] = 0.0
-    return PartModel(options=opts, ub=ub, rows=rows, variety=variety, journeys=placeable,
-                     weight=problem.weight[opts], preferred=problem.preferred[opts],
-                     km=problem.km[opts], previous=problem.previous[opts], fair=fair,
-                     fair_ids=fair_ids, fair_requested=problem.groups.fair_requested[fair_ids],
-                     lock_errors=lock_errors + journey_errors,
-                     start=np.zeros(len(opts)) if start is None else start[opts].astype(float))
+    model = PartModel(options=opts, ub=ub, rows=rows, variety=variety, journeys=placeable,
+                      weight=problem.weight[opts], preferred=problem.preferred[opts],
+                      km=problem.km[opts], previous=problem.previous[opts], fair=fair,
+                      fair_ids=fair_ids, fair_requested=problem.groups.fair_requested[fair_ids],
+                      lock_errors=lock_errors + journey_errors,
+                      start=np.zeros(len(opts)) if start is None else start[opts].astype(float))
+    if merge and len(opts):
+        column = duplicate_columns(problem, opts, capacity)
+        if column.max() < len(opts) - 1:
+            model.merged = (column, ub, problem.t[opts])
+            _merge(model, column)
+    return model
+
+
+def duplicate_columns(problem: Problem, opts: np.ndarray, capacity: Rows) -> np.ndarray:
+    """Per option, its column when options that are the same column are merged: the first of
+    its class, columns numbered in the options' order (no duplicates: 0, 1, 2, ...).
+
+    Two options are the same column when they have the same group and pool and cover the same
+    capacity rows (start weeks whose stays the compressed week grid cannot tell apart). Then
+    every row has the same entry for both (the demand row is the group's; a Locked row takes
+    every option of its group at its site and setting; the capacity rows are the same by
+    construction) and every tier scores both alike (weight and fair group are the group's,
+    km and preferred the site's), so x1 <= ub1, x2 <= ub2 is the same as one column
+    x1 + x2 <= ub1 + ub2: every value of it splits back (``spread``). Kept alone: options with
+    a previous plan's learners (the keep-previous tier scores each start week itself) and
+    journey rows (their paths are built per start week)."""
+    n = len(opts)
+    g, p = problem.g[opts], problem.p[opts]
+    # an option's capacity rows are the kept segments of its stay: a run of consecutive rows
+    none = np.iinfo(np.int64).max
+    first = np.full(n, none, dtype=np.int64)
+    np.minimum.at(first, capacity.col, capacity.row)
+    first[first == none] = -1
+    last = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(last, capacity.col, capacity.row)
+    alone = problem.previous[opts] > 0
+    if problem.groups.journey is not None:
+        alone |= problem.groups.journey[g] >= 0
+    last[alone] = -2 - np.flatnonzero(alone)           # a key of its own: never merged
+    order = np.lexsort((last, first, p, g))            # stable: a class's first option first
+    k = (g[order], p[order], first[order], last[order])
+    new = np.r_[True, np.any([a[1:] != a[:-1] for a in k], axis=0)]
+    head = np.empty(n, dtype=np.int64)
+    head[order] = order[np.flatnonzero(new)[np.cumsum(new) - 1]]
+    is_head = head == np.arange(n)
+    return (np.cumsum(is_head) - 1)[head]
+
+
+def _merge(model: PartModel, column: np.ndarray) -> None:
+    """One column per class of ``column``: bounds and start plan summed, rows kept once."""
+    n_new = int(column.max()) + 1
+    head = np.r_[True, column[1:] > np.maximum.accumulate(column)[:-1]]   # first of its class
+    r = model.rows
+    keep = head[r.col]
+    model.rows = Rows(r.row[keep], column[r.col[keep]], r.val[keep], r.lower, r.upper, r.kind)
+    model.ub = np.bincount(column, weights=model.ub, minlength=n_new)
+    model.start = np.bincount(column, weights=model.start, minlength=n_new)
+    for name in ("options", "weight", "preferred", "km", "previous", "fair"):
+        setattr(model, name, getattr(model, name)[head])
+    if model.variety is not None:
+        v = model.variety
+        v.base_col, v.entry_col = column[v.base_col], column[v.entry_col]
+    for j in model.journeys or ():
+        j.by_pos = [column[c] for c in j.by_pos]
+
+
+def spread(model: PartModel, x: np.ndarray) -> np.ndarray:
+    """Learners per option of the part (``opts`` of build_part) from a plan per column: a
+    merged column's learners go to its options in start order, each up to its own bound. Exact:
+    they add up to the column's learners, at most the sum of the bounds (``_merge``)."""
+    if model.merged is None:
+        return x
+    column, ub, t = model.merged
+    order = np.lexsort((t, column))
+    c, u = column[order], ub[order]
+    cum = np.cumsum(u)
+    first = np.r_[0, np.flatnonzero(c[1:] != c[:-1]) + 1]
+    before = cum - u - np.repeat(cum[first] - u[first], np.diff(np.r_[first, len(c)]))
+    out = np.empty(len(column))
+    out[order] = np.minimum(u, np.maximum(np.asarray(x, dtype=float)[c] - before, 0.0))
+    return out

@@ -15,7 +15,8 @@ from placement_planner.domain import Plan, PlanningData, PlanStatus, Tier, empty
 from placement_planner.solver.components import split_parts
 from placement_planner.solver.diagnose import locked_conflicts
 from placement_planner.solver.journeys import journey_paths
-from placement_planner.solver.model import build_part
+from placement_planner.solver import model as part_model
+from placement_planner.solver.model import build_part, spread
 from placement_planner.solver.options import SolveOptions
 from placement_planner.solver.problem import build_problem, plan_amounts
 from placement_planner.solver.progress import Progress
@@ -40,7 +41,8 @@ def solve(data: PlanningData, options: SolveOptions | None = None,
     parts = split_parts(problem.g, problem.p, problem.groups.fair, len(problem.groups),
                         len(problem.pools), len(problem.groups.fair_keys), problem.groups.journey)
     start_x = plan_amounts(data, problem, opts.start_from) if opts.start_from is not None else None
-    models = [build_part(problem, opts_of_part, start_x) for opts_of_part in parts]
+    models = [build_part(problem, opts_of_part, start_x, merge=part_model.MERGE_DUPLICATES)
+              for opts_of_part in parts]
     lock_errors = problem.errors + [e for m in models for e in m.lock_errors]
     lock_errors += _locks_outside_parts(problem, parts)
     if lock_errors:
@@ -53,8 +55,8 @@ def solve(data: PlanningData, options: SolveOptions | None = None,
                             "offered."] + locked_conflicts(data, problem), start)
 
     x = np.zeros(len(problem.g))
-    for part, r in zip(parts, results):
-        x[part] = r.x
+    for part, m, r in zip(parts, models, results):
+        x[part] = spread(m, r.x)
     paths = journey_paths(data, problem, x, deadline)
     alloc = allocations(data, problem, x, paths)
     unplaceable = {problem.groups.fair_keys[f] for r in results for f in r.unplaceable}

@@ -7,8 +7,11 @@ values, which must be the same for every variant.
 
 A variant is a comma-separated list of switches:
 - ``plain``: duplicate options not merged (model.MERGE_DUPLICATES off);
-- ``merge``: duplicate options merged into one column (the default);
-- ``blas1``: OpenBLAS on one thread (OPENBLAS_NUM_THREADS=1 for that process).
+- ``merge``: duplicate options merged into one column;
+  neither: as the tree has it;
+- ``blasn``: numpy's OpenBLAS threads left as numpy starts them during the solve
+  (pipeline.BLAS_ONE_THREAD off; on, the solve runs it on one thread);
+- ``blas1``: OpenBLAS on one thread for the whole process (OPENBLAS_NUM_THREADS=1).
 """
 
 from __future__ import annotations
@@ -26,23 +29,25 @@ def _one(args) -> None:
     from placement_planner.generate.tables import generate_tables
     from placement_planner.solver import SolveOptions, solve
     from placement_planner.solver import model as part_model
-    from placement_planner.solver import run as run_mod
+    from placement_planner.solver import pipeline
     switches = set(args.one.split(","))
-    part_model.MERGE_DUPLICATES = "plain" not in switches
+    part_model.MERGE_DUPLICATES = "merge" in switches or (
+        "plain" not in switches and part_model.MERGE_DUPLICATES)
+    pipeline.BLAS_ONE_THREAD = "blasn" not in switches
     t = generate_tables(args.scale, args.seed, tuple(args.shape))
     data = build_planning_data(sites=t["Sites"], capacity=t["Capacity"], demand=t["Demand"],
                                locked=t.get("Locked"))
     opts = SolveOptions(time_limit_s=args.limit,
                         **({"threads": args.threads} if args.threads else {}))
     seen = {}
-    inner = run_mod.solve_parts
+    inner = pipeline.solve_parts
 
     def timed(models, *a, **k):
         seen["before"] = time.perf_counter() - seen["t0"]
         seen["columns"] = sum(len(m.ub) for m in models)
         return inner(models, *a, **k)
 
-    run_mod.solve_parts = timed
+    pipeline.solve_parts = timed
     cpu = time.process_time()
     seen["t0"] = time.perf_counter()
     plan = solve(data, opts)
@@ -79,7 +84,10 @@ def main() -> None:
             if "blas1" in v.split(","):
                 env["OPENBLAS_NUM_THREADS"] = "1"
             run = subprocess.run([sys.executable, __file__, f"--one={v}"] + rest, env=env,
-                                 capture_output=True, text=True, check=True)
+                                 capture_output=True, text=True)
+            if run.returncode:
+                print(f"{v}: failed\n{run.stderr[-2000:]}", flush=True)
+                continue
             r = json.loads(run.stdout.strip().splitlines()[-1])
             out[v].append(r)
             print(f"{v:<14} {r['status']:<10} wall {r['wall']:6.2f} s  cpu {r['cpu']:6.2f} s  "
@@ -90,7 +98,7 @@ def main() -> None:
         cpus = " / ".join(f"{r['cpu']:.2f}" for r in rs)
         before = " / ".join(f"{r['before']:.2f}" for r in rs)
         print(f"{v:<14} wall {walls} s, cpu {cpus} s, before the parts {before} s")
-    first = out[variants[0]][0]["tiers"]
+    first = next(rs[0]["tiers"] for rs in out.values() if rs)
     for v, rs in out.items():
         for r in rs:
             diff = {k: (first.get(k), r["tiers"].get(k)) for k in set(first) | set(r["tiers"])

@@ -23,7 +23,9 @@ def greedy_fill(a: csc_matrix, row_upper: np.ndarray, n_demand: int, ub: np.ndar
     the other rows a column touches are capacity (and lock) rows.
     """
     n = len(ub)
-    a = a[:, :n].tocsc()
+    a = a.tocsc()
+    if a.shape[1] != n:
+        a = a[:, :n].tocsc()
     x = np.array(x0[:n], dtype=float)
     resid = row_upper - a @ x
     resid[~np.isfinite(resid)] = np.inf
@@ -36,6 +38,8 @@ def greedy_fill(a: csc_matrix, row_upper: np.ndarray, n_demand: int, ub: np.ndar
     ends = np.r_[starts[1:], n]
     g_weight = weight[order][starts]
     g_count = ends - starts
+    ub_sorted = ub[order]
+    ones = a.data == 1.0
     for i, gi in enumerate(np.lexsort((g_count, -g_weight))):
         if i % 256 == 255 and time.perf_counter() > deadline:
             break                       # the time limit: the plan so far keeps every row
@@ -45,17 +49,20 @@ def greedy_fill(a: csc_matrix, row_upper: np.ndarray, n_demand: int, ub: np.ndar
             continue
         lo, hi = a.indptr[s], a.indptr[e]
         rows = a.indices[lo:hi]
-        vals = a.data[lo:hi]
+        vals = None if ones[lo:hi].all() else a.data[lo:hi]   # x / 1.0 is x: skip it
         col_starts = a.indptr[s:e] - lo
         cols = order[s:e]
+        left = ub_sorted[s:e] - x[cols]
         while resid[d] >= 1:
-            room = np.minimum.reduceat(resid[rows] / vals, col_starts)
-            room = np.minimum(room, ub[cols] - x[cols])
+            room = np.minimum.reduceat(resid[rows] if vals is None else resid[rows] / vals,
+                                       col_starts)
+            np.minimum(room, left, out=room)
             best = int(np.argmax(room))            # first = nearest among equals (km order)
             add = np.floor(min(room[best], resid[d]) + 1e-9)
             if add < 1:
                 break
             x[cols[best]] += add
+            left[best] -= add
             cs, ce = a.indptr[s + best], a.indptr[s + best + 1]
             resid[a.indices[cs:ce]] -= add * a.data[cs:ce]
     out = np.array(x0, dtype=float)
@@ -65,8 +72,8 @@ def greedy_fill(a: csc_matrix, row_upper: np.ndarray, n_demand: int, ub: np.ndar
 
 def _demand_row(a: csc_matrix, n_demand: int) -> np.ndarray:
     """The demand row of each column (each column has exactly one)."""
-    coo = a.tocoo()
-    is_demand = coo.row < n_demand
+    mine = a.indices < n_demand
+    at = np.flatnonzero(mine)
     demand_of = np.full(a.shape[1], -1, dtype=np.int64)
-    demand_of[coo.col[is_demand]] = coo.row[is_demand]
+    demand_of[np.searchsorted(a.indptr, at, side="right") - 1] = a.indices[at]
     return demand_of

@@ -6,7 +6,13 @@ one model per part solved tier by tier (engine.py) -> plan rows.
 
 from __future__ import annotations
 
+import ctypes
+import functools
+import sys
+import threading
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 
@@ -28,9 +34,70 @@ from placement_planner.solver.travel import travel_messages
 
 
 
+# numpy's OpenBLAS on one thread while a plan is solved. It splits a dot of more than 10,000
+# entries over its threads; on the two-core machine, loaded, waking them took 3-7 ms a dot,
+# and they then spin, taking a core from the LP and MIP engines: a serial region solve used
+# ~20 % more CPU with them (benchmarks/overhead.py, variants plain and blasn). The solver
+# has no dense linear algebra that their threads would speed up.
+BLAS_ONE_THREAD = True
+_blas_lock = threading.Lock()
+_blas_users = [0, None]        # solves running, thread count before the first of them
+
+
 def solve(data: PlanningData, options: SolveOptions | None = None,
           progress: Progress | None = None) -> Plan:
     """The best plan by the enabled tiers; never prints, never raises for a bad plan."""
+    with _one_blas_thread():
+        return _solve(data, options, progress)
+
+
+@functools.lru_cache(maxsize=1)
+def _numpy_blas():
+    """(set, get) of numpy's OpenBLAS thread count; None where it is not found (another BLAS,
+    another layout): the solve then runs as it is."""
+    base = Path(np.__file__).resolve().parent
+    dirs = [base.parent / "numpy.libs", base / ".dylibs"]
+    if getattr(sys, "frozen", False):
+        dirs.append(Path(getattr(sys, "_MEIPASS", base.parent)) / "numpy.libs")
+    for folder in dirs:
+        for path in sorted(folder.glob("*openblas*")) if folder.is_dir() else ():
+            try:
+                lib = ctypes.CDLL(str(path))        # numpy's copy, already loaded
+            except OSError:
+                continue
+            for name in ("scipy_openblas_{}_num_threads64_", "scipy_openblas_{}_num_threads",
+                         "openblas_{}_num_threads64_", "openblas_{}_num_threads"):
+                set_, get_ = (getattr(lib, name.format(w), None) for w in ("set", "get"))
+                if set_ is not None and get_ is not None:
+                    set_.argtypes, set_.restype, get_.restype = [ctypes.c_int], None, ctypes.c_int
+                    return set_, get_
+    return None
+
+
+@contextmanager
+def _one_blas_thread():
+    """numpy's BLAS on one thread from the first solve running to the last (BLAS_ONE_THREAD)."""
+    blas = _numpy_blas() if BLAS_ONE_THREAD else None
+    if blas is None:
+        yield
+        return
+    set_, get_ = blas
+    with _blas_lock:
+        if _blas_users[0] == 0:
+            _blas_users[1] = get_()
+            set_(1)
+        _blas_users[0] += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_users[0] -= 1
+            if _blas_users[0] == 0:
+                set_(_blas_users[1])
+
+
+def _solve(data: PlanningData, options: SolveOptions | None,
+           progress: Progress | None) -> Plan:
     start = time.perf_counter()
     opts = (options or SolveOptions()).resolved(data)
     deadline = start + opts.time_limit_s

@@ -212,6 +212,10 @@ class HighspyLP:
         h.run()
         return highs_word(h.getModelStatus(), progress, deadline)
 
+    def cold(self) -> None:
+        """Forget the basis: the next run starts from the slack basis."""
+        self.h.clearSolver()
+
     def x(self) -> np.ndarray:
         return np.asarray(self.h.getSolution().col_value, dtype=float)
 

@@ -13,12 +13,21 @@ Variants (module switches; each adds one change to the one before):
 - ``hold``: + the fair fills held within leximin's exact hold, rounded to whole learners;
 - ``round``: + the LP-rounded incumbent and restricted MIPs run to the tier's bound;
 - ``wide``: + the wide travel MIP without a start, full presolve up to 10,000 columns;
-- ``now``: + every option in the travel LP at once up to 150,000 (the code as it is);
+- ``s5``: + every option in the travel LP at once up to 300,000 (the code at the end of the
+  fifth session);
+- ``cold``: + the travel LP from the slack basis (travel.TRAVEL_LP_COLD);
+- ``skip``: + no travel MIP over the LP's columns after a rounded plan
+  (tier_solve.SKIP_RESTRICTED_TRAVEL);
+- ``bytravel``: + the preferred tier proven by its relaxation bound met by the travel LP's
+  rounded vertex (tier_solve.PREFERRED_BY_TRAVEL);
+- ``now``: + the travel LP without the options another dominates (travel.SKIP_DOMINATED; the
+  code as it is);
 - ``cg``: ``now`` with the travel LP by column generation on every part;
 - ``nohold``: ``now`` without the fair hold.
 
-Per part and variant: seconds of the preferred and travel tiers, the whole part, proven, and
-the preferred count and learner-km (equal across variants, or within the travel tolerance).
+Per part and variant: seconds of the placed, preferred and travel tiers, the whole part,
+proven, and the preferred count and learner-km (equal across variants, or within the travel
+tolerance).
 """
 
 from __future__ import annotations
@@ -43,9 +52,12 @@ def use(variants: dict, defaults: dict, name: str) -> None:
 
 def _variants():
     from placement_planner.solver import tier_solve, tiers, travel
+    six = {(travel, "TRAVEL_LP_COLD"): False, (tier_solve, "SKIP_RESTRICTED_TRAVEL"): False,
+           (tier_solve, "PREFERRED_BY_TRAVEL"): False,
+           (travel, "SKIP_DOMINATED"): False}                 # the sixth session's switches
     before = {(tiers, "HOLD_FAIR"): False, (tier_solve, "ROUND_LP"): False,
               (tier_solve, "RESTRICTED_AT_TIER_BOUND"): False,
-              (tier_solve, "WIDE_TRAVEL"): False, (travel, "ALL_COLUMNS_UPTO"): 0}
+              (tier_solve, "WIDE_TRAVEL"): False, (travel, "ALL_COLUMNS_UPTO"): 0, **six}
     return {
         "base": before,
         "hold": {**before, (tiers, "HOLD_FAIR"): True},
@@ -53,6 +65,11 @@ def _variants():
                   (tier_solve, "RESTRICTED_AT_TIER_BOUND"): True},
         "wide": {**before, (tiers, "HOLD_FAIR"): True, (tier_solve, "ROUND_LP"): True,
                  (tier_solve, "RESTRICTED_AT_TIER_BOUND"): True, (tier_solve, "WIDE_TRAVEL"): True},
+        "s5": six,
+        "cold": {**six, (travel, "TRAVEL_LP_COLD"): True},
+        "skip": {**six, (travel, "TRAVEL_LP_COLD"): True,
+                 (tier_solve, "SKIP_RESTRICTED_TRAVEL"): True},
+        "bytravel": {(travel, "SKIP_DOMINATED"): False},
         "cg": {(travel, "ALL_COLUMNS_UPTO"): 0},
         "nohold": {(tiers, "HOLD_FAIR"): False},
         "now": {},
@@ -78,7 +95,7 @@ def main() -> None:
     names = args.variant or ["base", "now"]
     defaults = {key: getattr(*key) for v in variants.values() for key in v}
     print("uptime:", os.popen("uptime").read().strip())
-    totals = {n: [0.0, 0.0, 0.0] for n in names}
+    totals = {n: [0.0, 0.0, 0.0, 0.0] for n in names}
     for i, m in enumerate(models):
         if args.part and i not in args.part:
             continue
@@ -94,14 +111,16 @@ def main() -> None:
                 totals[name][0] += sec.get("preferred", 0.0)
                 totals[name][1] += sec.get("travel", 0.0)
                 totals[name][2] += wall
+                totals[name][3] += sec.get("placed", 0.0)
                 print(f"part {i:>2} options {len(m.ub):>7} {name:<5} wall {wall:6.2f}s "
-                      f"preferred {sec.get('preferred', 0.0):5.2f}s travel "
+                      f"placed {sec.get('placed', 0.0):5.2f}s preferred {sec.get('preferred', 0.0):5.2f}s travel "
                       f"{sec.get('travel', 0.0):5.2f}s proven {str(res.proven):<5} "
                       f"{res.stopped or '-':<10} preferred {pref:7.0f} km {km:12,.2f}", flush=True)
     for key, value in defaults.items():
         setattr(*key, value)
-    for name, (p, tr, w) in totals.items():
-        print(f"total {name:<5} preferred {p:6.2f}s travel {tr:6.2f}s wall {w:6.2f}s")
+    for name, (p, tr, w, pl) in totals.items():
+        print(f"total {name:<5} placed {pl:6.2f}s preferred {p:6.2f}s travel {tr:6.2f}s "
+              f"placed+preferred+travel {pl + p + tr:6.2f}s wall {w:6.2f}s")
     print("uptime:", os.popen("uptime").read().strip())
 
 

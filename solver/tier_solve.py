@@ -386,7 +386,8 @@ def _travel_rounded(hp: HighsPart, km: np.ndarray, cost: np.ndarray, b: float, d
                     progress: Progress | None) -> np.ndarray | None:
     """The travel LP over every option with the row preferred >= b, and its vertex rounded:
     a plan that keeps every row, or None."""
-    hp._activate(np.arange(hp.n_x))
+    from placement_planner.solver import travel
+    hp._activate(travel.lp_columns(hp, km))
     hp.cost, hp.maximise = km, False
     lp = hp.lp
     if hasattr(lp, "cold"):

@@ -178,6 +178,9 @@ def test_the_rounded_incumbent_on_the_preferred_tier_gives_the_reference_tiers(
     on and off, every tier is the independent model's."""
     data = tight_instance(*case, preferred=True)
     monkeypatch.setattr(tier_solve, "ROUND_LP_PREFERRED", on)
+    # the preferred tier by its own LP (its shortcut, tested in test_solver_travel_preferred.py,
+    # would prove most of these cases before the rounding)
+    monkeypatch.setattr(tier_solve, "PREFERRED_BY_TRAVEL", False)
     monkeypatch.setattr(travel, "TRAVEL_EXACT_BELOW", 0)
     monkeypatch.setattr(travel, "TRAVEL_REL_GAP", 0.0)
     plan = solve(data, SolveOptions(time_limit_s=30))

@@ -55,7 +55,8 @@ def _one(args) -> None:
     cpu = time.process_time() - cpu
     per_tier = next((m.split(": ", 1)[1] for m in plan.messages
                      if m.startswith("solver seconds")), "")
-    print(json.dumps({"wall": wall, "cpu": cpu, "status": plan.status.value, "before": seen["before"],
+    print(json.dumps({"wall": wall, "cpu": cpu, "status": plan.status.value, "bound": plan.bound,
+                      "before": seen["before"],
                       "columns": seen["columns"], "tiers": plan.tier_values,
                       "seconds": per_tier}))
 
@@ -91,7 +92,7 @@ def main() -> None:
             r = json.loads(run.stdout.strip().splitlines()[-1])
             out[v].append(r)
             print(f"{v:<14} {r['status']:<10} wall {r['wall']:6.2f} s  cpu {r['cpu']:6.2f} s  "
-                  f"before the parts "
+                  f"bound {r['bound']:,.1f}  placed {r['tiers'].get('placed', 0):,.1f}  before the parts "
                   f"{r['before']:.2f} s  columns {r['columns']:,}  {r['seconds']}", flush=True)
     for v, rs in out.items():
         walls = " / ".join(f"{r['wall']:.2f}" for r in rs)

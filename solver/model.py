@@ -80,7 +80,7 @@ class Variety:
 
 def demand_rows(problem: Problem, opts: np.ndarray) -> Rows:
     """1. A group places at most its learners, over all sites, pools and start weeks."""
-    groups, local = np.unique(problem.g[opts], return_inverse=True)
+    groups, local = _unique(problem.g[opts], len(problem.groups))
     return Rows(local, np.arange(len(opts)), np.ones(len(opts)),
                 np.full(len(groups), -INF), problem.groups.learners[groups].astype(float),
                 np.full(len(groups), "demand", dtype=object))
@@ -98,7 +98,7 @@ def weekly_capacity_rows(problem: Problem, opts: np.ndarray) -> Rows:
 def locked_rows(problem: Problem, opts: np.ndarray) -> tuple[Rows, list[str]]:
     """3. Locked allocations are part of the plan: at least that many at that site (pool)."""
     lk = problem.locks
-    in_part = np.flatnonzero(np.isin(lk.group, problem.g[opts]))
+    in_part = np.flatnonzero(_present(problem.g[opts], len(problem.groups))[lk.group])
     site = problem.pools.site[problem.p[opts]]
     setting = problem.pools.setting[problem.p[opts]]
     g = problem.g[opts]
@@ -222,14 +222,28 @@ def journey_rows(problem: Problem, opts: np.ndarray):
             parts.append((np.full(len(part), len(lower)), part, np.ones(len(part))))
             lower.append(float(need))
             upper.append(INF)
-    fam = Rows(np.concatenate([p[0] for p in parts]).astype(np.int64),
-               np.concatenate([p[1] for p in parts]).astype(np.int64),
-               np.concatenate([p[2] for p in parts]).astype(float),
+    fam = Rows(np.concatenate([p[0] for p in parts]).astype(np.int64, copy=False),
+               np.concatenate([p[1] for p in parts]).astype(np.int64, copy=False),
+               np.concatenate([p[2] for p in parts]).astype(float, copy=False),
                np.array(lower), np.array(upper), np.full(len(lower), "journey", dtype=object))
     setting = setting[keep]
     placeable = [JourneyCols(by_class[int(ci)], gr.classes[ci].required, setting[a:b],
                              site[a:b]) for ci, a, b in zip(on, lo, hi)]
     return fam, off, errors, _variety(c, pos, col, site, base), placeable
+
+
+def _present(a: np.ndarray, size: int) -> np.ndarray:
+    """Per value 0..size-1: whether it is in ``a``."""
+    out = np.zeros(size, dtype=bool)
+    out[a] = True
+    return out
+
+
+def _unique(a: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(a, return_inverse=True) of values in 0..size-1, by a table instead of a sort
+    (the same arrays; a part's groups were a tenth of the national's model build)."""
+    here = _present(a, size)
+    return np.flatnonzero(here), (np.cumsum(here) - 1)[a]
 
 
 def _sorted_unique(a: np.ndarray) -> np.ndarray:
@@ -257,14 +271,16 @@ def _variety(c, pos, col, site, base):
 
 
 def stack(*families: Rows) -> Rows:
-    offset, parts = 0, []
+    """The families' rows one after another (rows renumbered), written once into the result."""
+    n_nz = sum(len(f.row) for f in families)
+    row, col, val = np.empty(n_nz, np.int64), np.empty(n_nz, np.int64), np.empty(n_nz)
+    at = offset = 0
     for f in families:
-        parts.append((f.row + offset, f.col, f.val))
-        offset += f.n
-    return Rows(np.concatenate([p[0] for p in parts]).astype(np.int64),
-                np.concatenate([p[1] for p in parts]).astype(np.int64),
-                np.concatenate([p[2] for p in parts]).astype(float),
-                np.concatenate([f.lower for f in families]),
+        k = len(f.row)
+        np.add(f.row, offset, out=row[at:at + k], casting="unsafe")
+        col[at:at + k], val[at:at + k] = f.col, f.val
+        at, offset = at + k, offset + f.n
+    return Rows(row, col, val, np.concatenate([f.lower for f in families]),
                 np.concatenate([f.upper for f in families]),
                 np.concatenate([f.kind for f in families]))
 
@@ -282,7 +298,7 @@ def build_part(problem: Problem, opts: np.ndarray, start: np.ndarray | None = No
     journeys, off, journey_errors, variety, placeable = journey_rows(problem, opts)
     capacity = weekly_capacity_rows(problem, opts)
     rows = stack(demand_rows(problem, opts), capacity, locks, journeys)
-    fair_ids, fair = np.unique(problem.groups.fair[problem.g[opts]], return_inverse=True)
+    fair_ids, fair = _unique(problem.groups.fair[problem.g[opts]], len(problem.groups.fair_keys))
     ub = problem.ub[opts].astype(float)
     ub[off] = 0.0
     model = PartModel(options=opts, ub=ub, rows=rows, variety=variety, journeys=placeable,

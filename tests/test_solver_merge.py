@@ -182,3 +182,28 @@ def test_demand_rows_of_the_bound_are_read_from_the_columns():
     scaled = csc_matrix(np.array([[2, 1, 0, 0], [0, 0, 1, 0], [1, 0, 1, 1]], dtype=float))
     assert _demand_of(scaled, lo, cl, cu, 2) is None       # an entry other than 1
     assert _demand_of(a, np.r_[0.0, -np.inf, -np.inf], cl, cu, 2) is None   # a lower side
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_eligible_arcs_by_latitude_bands_are_the_contracts_pairs(seed, monkeypatch):
+    """Blocks of 3 groups against the pools in their latitude band (arcs._BAND_GROUPS, a tiny
+    _CHUNK_CELLS so that every profession is banded): every (demand row, pool) pair the
+    contract allows (feasibility.eligible) is an arc of the row's group, and nothing else."""
+    from feasibility import eligible as contract_eligible
+    from placement_planner.solver import arcs
+    data = random_instance(seed, n_sites=10, n_demand=20, n_weeks=12)
+    pr = build_problem(data)
+    plain = arcs.eligible_arcs(pr.groups, pr.pools, pr.sites)
+    monkeypatch.setattr(arcs, "_CHUNK_CELLS", 4)
+    monkeypatch.setattr(arcs, "_BAND_GROUPS", 3)
+    g, p = arcs.eligible_arcs(pr.groups, pr.pools, pr.sites)
+    assert np.array_equal(g, plain[0]) and np.array_equal(p, plain[1])   # same order too
+    got = set(zip(g.tolist(), p.tolist()))
+    want = set()
+    for i, d in enumerate(data.demand.itertuples()):
+        for k in range(len(pr.pools)):
+            sid = pr.sites.ids[pr.pools.site[k]]
+            if pr.pools.profession[k] == d.profession and \
+                    contract_eligible(data, d, sid, pr.pools.setting[k]):
+                want.add((int(pr.groups.of_row[i]), k))
+    assert got == want

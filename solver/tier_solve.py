@@ -377,7 +377,10 @@ def preferred_by_travel(hp: HighsPart, cost: np.ndarray, deadline: float,
         return None
     hp.values = plan
     hp.travel_warm = True
-    hp.rounded_ahead = (hp.n_rows + 1, hp.n_cols)   # + the tier's keep row (run.py)
+    # the tier's keep row (run.py, fixing.keep_at_least) becomes this row, not a second one
+    cols = np.flatnonzero(cost)
+    hp.kept_row = (int(row[0]), True, cols, cost[cols])
+    hp.rounded_ahead = (hp.n_rows, hp.n_cols)
     return Result(float(cost @ plan), b, True, plan.copy())
 
 
@@ -408,18 +411,23 @@ def _travel_rounded(hp: HighsPart, km: np.ndarray, cost: np.ndarray, b: float, d
     own = min(deadline, time.perf_counter() + max(0.5, time.perf_counter() - t0))
     lp_x = np.zeros(hp.n_cols)
     lp_x[hp.lp_cols] = lp.x()
+    # the travel tier's own snap for its restricted MIPs (as it would round this vertex)
+    snap = None
+    if travel.TRAVEL_REL_GAP > 0 and hp.n_x >= travel.TRAVEL_EXACT_BELOW:
+        tol = travel._tolerance(travel.TRAVEL_REL_GAP)
+        snap = _restricted_snap(tol, tol(float(km @ lp_x)), False)
     keep = (lp_x > 1e-9) | ~hp.integer
     lo = np.where(hp.integer & keep, np.floor(lp_x + 1e-7), hp.col_lo)
     lo = np.minimum(np.maximum(lo, hp.col_lo), hp.col_up)
     c = np.flatnonzero(keep)
     word, x = restricted_mip(hp.matrix()[:, c], km[c], lo[c], hp.col_up[c], hp.row_lo,
-                             hp.row_up, hp.integer[c], False, None, own, progress, None,
+                             hp.row_up, hp.integer[c], False, None, own, progress, snap,
                              hp.threads, "travel")
     if x is None and time.perf_counter() < own:
         # as in the travel tier: the MIP over the LP's columns and the plan's, no floors
         c = np.flatnonzero(keep | (hp.values > 1e-9))
         word, x = restricted_mip(hp.matrix()[:, c], km[c], hp.col_lo[c], hp.col_up[c], hp.row_lo,
-                                 hp.row_up, hp.integer[c], False, None, own, progress, None,
+                                 hp.row_up, hp.integer[c], False, None, own, progress, snap,
                                  hp.threads, "travel")
     if x is None:
         return None, row, True

@@ -134,3 +134,27 @@ def test_a_failed_shortcut_frees_its_row_and_leaves_the_plan(monkeypatch):
         assert plan.tier_values["preferred"] == ref["preferred"]
         assert plan.tier_values["travel"] == pytest.approx(ref["travel"], rel=1e-6, abs=1e-3)
     assert freed and all(freed)
+
+
+def test_the_tiers_keep_row_is_the_shortcuts_row(monkeypatch):
+    """After the shortcut the tier's keep row (fixing.keep_at_least) sets the sides of the row
+    preferred >= bound already in the model: no second, parallel row."""
+    from placement_planner.solver import fixing
+    exact_everywhere(monkeypatch)
+    seen = []
+    real_keep = fixing.keep_at_least
+
+    def keep(hp, cost, value, maximise, exact=False):
+        pending, rows = getattr(hp, "kept_row", None), hp.n_rows
+        real_keep(hp, cost, value, maximise, exact)
+        if pending is not None:
+            seen.append((rows, hp.n_rows, hp.row_lo[pending[0]], hp.row_up[pending[0]], value))
+    monkeypatch.setattr(fixing, "keep_at_least", keep)
+    for case in CASES:
+        data = tight_instance(*case, preferred=True)
+        plan = solve(data, SolveOptions(time_limit_s=30))
+        assert plan.status is PlanStatus.OPTIMAL
+    assert len(seen) >= 3
+    for before, after, lo, up, value in seen:
+        assert after == before
+        assert lo == pytest.approx(value - 1e-9 * max(1.0, value), abs=1e-12) and up == np.inf

@@ -158,3 +158,28 @@ def test_the_tiers_keep_row_is_the_shortcuts_row(monkeypatch):
     for before, after, lo, up, value in seen:
         assert after == before
         assert lo == pytest.approx(value - 1e-9 * max(1.0, value), abs=1e-12) and up == np.inf
+
+
+def test_a_bound_out_of_time_is_no_bound_and_the_tier_runs_its_lp(monkeypatch):
+    """The relaxation's MIP stopped by its time (as a hard one would be): no bound, no
+    shortcut, and the tier's own LP gives the reference's tiers."""
+    exact_everywhere(monkeypatch)
+    real_mip = tier_solve.restricted_mip
+    stopped = []
+
+    def mip(a, cost, col_lo, col_up, row_lo, *rest):
+        if np.all(np.isinf(row_lo)) and rest[-2] == "preferred":    # the relaxation's MIP
+            stopped.append(a.shape[1])
+            return "time_limit", None
+        return real_mip(a, cost, col_lo, col_up, row_lo, *rest)
+    monkeypatch.setattr(tier_solve, "restricted_mip", mip)
+    seen = spy(monkeypatch)
+    data = tight_instance(*PREFERRED[0], preferred=True)
+    plan = solve(data, SolveOptions(time_limit_s=30))
+    check_plan(data, plan)
+    ref = reference_tiers(data)
+    assert stopped and seen["bound"] and all(b is None for b, _ in seen["bound"])
+    assert seen["shortcut"] and all(r is None for r in seen["shortcut"])
+    assert plan.status is PlanStatus.OPTIMAL
+    assert plan.tier_values["preferred"] == ref["preferred"]
+    assert plan.tier_values["travel"] == pytest.approx(ref["travel"], rel=1e-6, abs=1e-3)

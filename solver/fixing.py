@@ -26,7 +26,7 @@ def keep_at_least(hp: HighsPart, cost: np.ndarray, value: float, maximise: bool,
     hp.kept_row = None
     if kept is not None and kept[1] == maximise and np.array_equal(kept[2], cols) and \
             np.array_equal(kept[3], cost[cols]):
-        # the same objective's row is in the model already (tier_solve.preferred_by_travel):
+        # the same objective's row is in the model already (preferred_travel.preferred_by_travel):
         # its sides are set, not a second row added (a parallel row made a region-like part's
         # wide travel MIP 0.48 -> 1.32 s)
         hp.set_row_bounds([kept[0]], [lo], [hi])

@@ -60,7 +60,7 @@ def solve_travel(hp: HighsPart, cost: np.ndarray, deadline: float,
     if hp.n_x <= ALL_COLUMNS_UPTO:
         # every option in the LP at once (one dual simplex, from the slack basis)
         if getattr(hp, "travel_warm", False):
-            hp.travel_warm = False    # the LP is at its optimum (tier_solve.preferred_by_travel)
+            hp.travel_warm = False    # the LP is at its optimum (preferred_travel.preferred_by_travel)
         else:
             hp._activate(lp_columns(hp, cost))
             if TRAVEL_LP_COLD and hasattr(getattr(hp, "lp", None), "cold"):

@@ -1,19 +1,18 @@
-"""The preferred tier proven by a relaxation bound and the travel LP (tier_solve.PREFERRED_BY_TRAVEL,
-preferred_bound, preferred_by_travel), the travel MIP over the LP's columns skipped after a
-rounded plan (SKIP_RESTRICTED_TRAVEL) and the travel LP from the slack basis
-(travel.TRAVEL_LP_COLD): each switched on and off, every tier is the independent model's; the
-relaxation bound is never below the preferred optimum; both ways out of the shortcut (proven,
-or back to the tier's LP) are reached."""
+"""The preferred tier proven by a relaxation bound and the travel LP
+(tier_solve.PREFERRED_BY_TRAVEL, preferred_travel.preferred_bound and preferred_by_travel), the
+travel MIP over the LP's columns skipped after a rounded plan (SKIP_RESTRICTED_TRAVEL) and the
+travel LP from the slack basis (travel.TRAVEL_LP_COLD): each switched on and off, every tier is
+the independent model's; the relaxation bound is never below the preferred optimum; both ways
+out of the shortcut (proven, or back to the tier's LP) are reached."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from feasibility import check_plan
-from lexicographic_reference import reference_tiers
+from lexicographic_reference import assert_agrees, reference_tiers
 from placement_planner.domain import PlanStatus
-from placement_planner.solver import SolveOptions, solve, tier_solve, travel
+from placement_planner.solver import SolveOptions, preferred_travel, solve, tier_solve, travel
 from test_solver_travel_round import PREFERRED, TIGHT, tight_instance
 
 CASES = PREFERRED + [(s, n) for s, n in TIGHT[:4]]
@@ -40,18 +39,13 @@ def test_each_switch_on_and_off_gives_the_reference_tiers(monkeypatch, case, off
         if off in (name, "ALL"):
             monkeypatch.setattr(module, attr, False)
     plan = solve(data, SolveOptions(time_limit_s=30))
-    check_plan(data, plan)
-    ref = reference_tiers(data)
-    assert plan.status is PlanStatus.OPTIMAL
-    assert plan.tier_values["placed"] == pytest.approx(ref["placed"], abs=1e-6)
-    assert plan.tier_values["preferred"] == ref["preferred"]
-    assert plan.tier_values["travel"] == pytest.approx(ref["travel"], rel=1e-6, abs=1e-3)
+    assert_agrees(data, plan, reference_tiers(data))
 
 
 def spy(monkeypatch):
     """Record each preferred_bound and preferred_by_travel answer."""
     seen = {"bound": [], "shortcut": []}
-    real_bound, real_short = tier_solve.preferred_bound, tier_solve.preferred_by_travel
+    real_bound, real_short = preferred_travel.preferred_bound, preferred_travel.preferred_by_travel
 
     def bound(hp, cost, deadline):
         b = real_bound(hp, cost, deadline)
@@ -62,8 +56,8 @@ def spy(monkeypatch):
         r = real_short(hp, cost, deadline, progress)
         seen["shortcut"].append(None if r is None else (r.value, r.bound, r.proven))
         return r
-    monkeypatch.setattr(tier_solve, "preferred_bound", bound)
-    monkeypatch.setattr(tier_solve, "preferred_by_travel", shortcut)
+    monkeypatch.setattr(preferred_travel, "preferred_bound", bound)
+    monkeypatch.setattr(preferred_travel, "preferred_by_travel", shortcut)
     return seen
 
 
@@ -111,11 +105,11 @@ def test_a_failed_shortcut_frees_its_row_and_leaves_the_plan(monkeypatch):
     """When the bound is above what any plan reaches, the row preferred >= bound is made free
     and the incumbent is untouched: the tier then runs its LP and ends at the reference."""
     exact_everywhere(monkeypatch)
-    real_bound = tier_solve.preferred_bound
+    real_bound = preferred_travel.preferred_bound
     freed = []
-    monkeypatch.setattr(tier_solve, "preferred_bound",
+    monkeypatch.setattr(preferred_travel, "preferred_bound",
                         lambda hp, cost, deadline: real_bound(hp, cost, deadline) + 1.0)
-    real_short = tier_solve.preferred_by_travel
+    real_short = preferred_travel.preferred_by_travel
 
     def shortcut(hp, cost, deadline, progress):
         before, rows = hp.values.copy(), hp.n_rows
@@ -124,15 +118,11 @@ def test_a_failed_shortcut_frees_its_row_and_leaves_the_plan(monkeypatch):
         assert np.array_equal(hp.values, before)
         freed.append(bool(np.all(np.isinf(hp.row_lo[rows:])) and np.all(np.isinf(hp.row_up[rows:]))))
         return r
-    monkeypatch.setattr(tier_solve, "preferred_by_travel", shortcut)
+    monkeypatch.setattr(preferred_travel, "preferred_by_travel", shortcut)
     for case in PREFERRED[:3]:
         data = tight_instance(*case, preferred=True)
         plan = solve(data, SolveOptions(time_limit_s=30))
-        check_plan(data, plan)
-        ref = reference_tiers(data)
-        assert plan.status is PlanStatus.OPTIMAL
-        assert plan.tier_values["preferred"] == ref["preferred"]
-        assert plan.tier_values["travel"] == pytest.approx(ref["travel"], rel=1e-6, abs=1e-3)
+        assert_agrees(data, plan, reference_tiers(data))
     assert freed and all(freed)
 
 
@@ -164,7 +154,7 @@ def test_a_bound_out_of_time_is_no_bound_and_the_tier_runs_its_lp(monkeypatch):
     """The relaxation's MIP stopped by its time (as a hard one would be): no bound, no
     shortcut, and the tier's own LP gives the reference's tiers."""
     exact_everywhere(monkeypatch)
-    real_mip = tier_solve.restricted_mip
+    real_mip = preferred_travel.restricted_mip
     stopped = []
 
     def mip(a, cost, col_lo, col_up, row_lo, *rest):
@@ -172,14 +162,10 @@ def test_a_bound_out_of_time_is_no_bound_and_the_tier_runs_its_lp(monkeypatch):
             stopped.append(a.shape[1])
             return "time_limit", None
         return real_mip(a, cost, col_lo, col_up, row_lo, *rest)
-    monkeypatch.setattr(tier_solve, "restricted_mip", mip)
+    monkeypatch.setattr(preferred_travel, "restricted_mip", mip)
     seen = spy(monkeypatch)
     data = tight_instance(*PREFERRED[0], preferred=True)
     plan = solve(data, SolveOptions(time_limit_s=30))
-    check_plan(data, plan)
-    ref = reference_tiers(data)
     assert stopped and seen["bound"] and all(b is None for b, _ in seen["bound"])
     assert seen["shortcut"] and all(r is None for r in seen["shortcut"])
-    assert plan.status is PlanStatus.OPTIMAL
-    assert plan.tier_values["preferred"] == ref["preferred"]
-    assert plan.tier_values["travel"] == pytest.approx(ref["travel"], rel=1e-6, abs=1e-3)
+    assert_agrees(data, plan, reference_tiers(data))

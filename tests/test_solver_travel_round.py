@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from feasibility import check_plan
-from lexicographic_reference import reference_tiers
+from lexicographic_reference import assert_agrees, reference_tiers
 from placement_planner.build import build_planning_data
 from placement_planner.domain import PlanStatus
 from placement_planner.solver import SolveOptions, solve, tier_solve, travel
@@ -184,11 +184,7 @@ def test_the_rounded_incumbent_on_the_preferred_tier_gives_the_reference_tiers(
     monkeypatch.setattr(travel, "TRAVEL_EXACT_BELOW", 0)
     monkeypatch.setattr(travel, "TRAVEL_REL_GAP", 0.0)
     plan = solve(data, SolveOptions(time_limit_s=30))
-    check_plan(data, plan)
-    ref = reference_tiers(data)
-    assert plan.status is PlanStatus.OPTIMAL
-    assert plan.tier_values["preferred"] == ref["preferred"]
-    assert plan.tier_values["travel"] == pytest.approx(ref["travel"], rel=1e-6, abs=1e-3)
+    assert_agrees(data, plan, reference_tiers(data))
 
 
 def test_the_preferred_cases_reach_the_rounding(monkeypatch):

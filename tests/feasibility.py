@@ -290,3 +290,17 @@ def tiny_instance(seed: int):
             max_travel_km=float(rng.choice([30.0, 15.0])),
             priority=float(rng.choice([1, 1, 1, 1, 2]))))
     return build_planning_data(sites=sites, capacity=capacity, demand=demand)
+
+
+def record_returns(monkeypatch, module, name: str) -> list:
+    """Wrap ``module.name`` for one test: the list it returns fills with each call's answer
+    (e.g. whether a leximin step settled its round)."""
+    real = getattr(module, name)
+    answers: list = []
+
+    def recorded(*a, **k):
+        answer = real(*a, **k)
+        answers.append(answer)
+        return answer
+    monkeypatch.setattr(module, name, recorded)
+    return answers

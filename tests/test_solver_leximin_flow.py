@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pytest
 
-from feasibility import assert_leximin_optimal, check_plan, sorted_fills
+from feasibility import assert_leximin_optimal, check_plan, record_returns, sorted_fills
 from lexicographic_reference import reference_tiers
 from placement_planner.build import build_planning_data
 from placement_planner.domain import PlanStatus, Tier
@@ -64,15 +64,7 @@ def network_instance(seed: int, n_sites: int, n_demand: int, max_learners: int,
 @pytest.fixture
 def flow_rounds(monkeypatch):
     """Counts the rounds the max flow settled."""
-    settled = []
-    inner = fairness._flow_round
-
-    def spy(*a, **k):
-        ok = inner(*a, **k)
-        settled.append(ok)
-        return ok
-    monkeypatch.setattr(fairness, "_flow_round", spy)
-    return settled
+    return record_returns(monkeypatch, fairness, "_flow_round")
 
 
 @pytest.mark.parametrize("seed", range(40))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from feasibility import assert_leximin_optimal, random_instance, sorted_fills, tiny_instance
+from feasibility import (assert_leximin_optimal, random_instance, record_returns, sorted_fills,
+                         tiny_instance)
 from placement_planner.domain import PlanStatus, Tier
 from placement_planner.solver import SolveOptions, fairness, solve
 
@@ -16,15 +17,7 @@ TIERS = (Tier.PLACED, Tier.FAIR_SHARE)
 
 
 def _spy(monkeypatch) -> list:
-    real = fairness._target_round
-    settled: list = []
-
-    def counted(*a, **k):
-        ok = real(*a, **k)
-        settled.append(ok)
-        return ok
-    monkeypatch.setattr(fairness, "_target_round", counted)
-    return settled
+    return record_returns(monkeypatch, fairness, "_target_round")
 
 
 @pytest.mark.parametrize("on", [True, False])
